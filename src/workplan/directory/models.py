@@ -1,0 +1,163 @@
+"""Who is who: offices, the members of their regions, partners and people."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from workplan.core.models import TimeStampedModel
+
+from .querysets import MemberQuerySet
+
+
+class Region(TimeStampedModel):
+    """A WCO region (Asia/Pacific, East and Southern Africa, ...)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class Office(TimeStampedModel):
+    """A regional capacity-building office; its plans and records are scoped to it."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=50)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="offices",
+                               verbose_name=_("region"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country (ISO 3166 alpha-3)"), max_length=3, blank=True)
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year starts in month"), default=7,
+        help_text=_("7 means the fiscal year runs 1 July - 30 June."),
+    )
+    history = HistoricalRecords()
+    office_path = "pk"
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class Member(TimeStampedModel):
+    """A WCO Member administration, known by its WCO name, ISO code and the aliases plans use."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="members",
+                               verbose_name=_("region"))
+    name = models.CharField(_("WCO name"), max_length=100)
+    iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, unique=True)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True,
+                               help_text=_("Other names plans use, e.g. \"Lao People's Dem. Rep.\""))
+    sub_region = models.CharField(_("sub-region"), max_length=50, blank=True)
+    sie = models.BooleanField(_("small island economy"), default=False)
+    joined = models.PositiveSmallIntegerField(_("joined the region (year)"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:member_detail", args=[self.iso3])
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class MemberGroup(TimeStampedModel):
+    """A named set of members plans write instead of a list ("All Countries", "Pacific Islands")."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="groups",
+                               verbose_name=_("region"))
+    name = models.CharField(_("name"), max_length=100)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    members = models.ManyToManyField(Member, related_name="groups", verbose_name=_("members"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member group")
+        verbose_name_plural = _("member groups")
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="unique_group_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Partner(TimeStampedModel):
+    """A development partner, donor, regional entity or the WCO Secretariat."""
+
+    class Kind(models.TextChoices):
+        DONOR = "donor", _("Donor / development partner")
+        IFI = "ifi", _("International financial institution")
+        RTC = "rtc", _("Regional Training Centre")
+        RILO = "rilo", _("RILO")
+        WCO = "wco", _("WCO Secretariat")
+        MEMBER = "member", _("Member administration")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DONOR)
+    country = models.CharField(_("country (ISO 3166 alpha-3)"), max_length=3, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class Person(TimeStampedModel):
+    """Anyone the office works with: participants, experts, focal points, partner staff."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="people",
+                               verbose_name=_("office"))
+    full_name = models.CharField(_("full name"), max_length=200)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices,
+                              default=Gender.UNDISCLOSED)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="people", verbose_name=_("member administration"))
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="people", verbose_name=_("partner organisation"))
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    history = HistoricalRecords()
+    office_path = "office"
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["office", "email"])]
+
+    def __str__(self):
+        return self.full_name

@@ -1,0 +1,1 @@
+"""Views of the directory app (thin: logic lives in services.py / querysets.py)."""

@@ -1,0 +1,216 @@
+"""The annual work plan: pillars, actions, planned activities and the links between them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from workplan.core.models import TimeStampedModel
+
+from .importer.kinds import KINDS
+from .querysets import ActionQuerySet, ActivityQuerySet, WorkPlanQuerySet
+
+
+class WorkPlan(TimeStampedModel):
+    """One office's plan for one fiscal year (1 July - 30 June for the WCO offices)."""
+
+    office = models.ForeignKey("directory.Office", on_delete=models.PROTECT,
+                               related_name="work_plans", verbose_name=_("office"))
+    strategic_plan = models.ForeignKey("framework.StrategicPlan", on_delete=models.PROTECT,
+                                       null=True, blank=True, related_name="work_plans",
+                                       verbose_name=_("strategic plan"))
+    title = models.CharField(_("title"), max_length=300)
+    period = models.CharField(_("fiscal year"), max_length=9, help_text=_("e.g. 2024-2025"))
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    source_name = models.CharField(_("source file"), max_length=300, blank=True)
+    source_sha256 = models.CharField(_("source checksum"), max_length=64, blank=True)
+    warnings = models.JSONField(_("import warnings"), default=list, blank=True)
+    history = HistoricalRecords()
+    office_path = "office"
+
+    objects = WorkPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office", "-start_year"]
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        constraints = [models.UniqueConstraint(fields=["office", "period"],
+                                               name="one_plan_per_office_year")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("plans:workplan_detail", args=[self.office.code, self.period])
+
+
+class Pillar(TimeStampedModel):
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="pillars",
+                                  verbose_name=_("work plan"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    office_path = "work_plan__office"
+
+    class Meta:
+        ordering = ["work_plan", "number"]
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+        constraints = [models.UniqueConstraint(fields=["work_plan", "number"],
+                                               name="unique_pillar_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class Action(TimeStampedModel):
+    """A specific action of the office, e.g. 1-(a), with its RSP references and KPIs."""
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="actions",
+                                  verbose_name=_("work plan"))
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="actions",
+                               verbose_name=_("pillar"))
+    letter = models.CharField(_("letter"), max_length=3)
+    code = models.CharField(_("code"), max_length=10)
+    position = models.PositiveIntegerField(_("position in the plan"))
+    text = models.TextField(_("text"))
+    rocb_specific = models.BooleanField(
+        _("office-specific"), default=False,
+        help_text=_("An action of the office's own, not mentioned in the strategic plan."),
+    )
+    upon_request = models.BooleanField(_("upon request"), default=False)
+    objectives = models.ManyToManyField("framework.Objective", through="ActionReference",
+                                        related_name="actions", verbose_name=_("RSP objectives"))
+    activities = models.ManyToManyField("Activity", through="ActionActivity",
+                                        related_name="actions", verbose_name=_("activities"))
+    source_line = models.PositiveIntegerField(_("line in the source"), null=True, blank=True)
+    history = HistoricalRecords()
+    office_path = "work_plan__office"
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["work_plan", "position"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [models.UniqueConstraint(fields=["work_plan", "code"],
+                                               name="unique_action_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.text[:80]}"
+
+    def get_absolute_url(self):
+        return reverse("plans:action_detail", args=[self.pk])
+
+
+class ActionReference(models.Model):
+    """An action's citation of an RSP objective, with the milestones it names."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="references")
+    objective = models.ForeignKey("framework.Objective", on_delete=models.PROTECT,
+                                  related_name="references")
+    position = models.PositiveSmallIntegerField(default=0)
+    milestones = models.ManyToManyField("framework.Milestone", blank=True,
+                                        related_name="references")
+
+    class Meta:
+        ordering = ["action", "position"]
+        constraints = [models.UniqueConstraint(fields=["action", "objective"],
+                                               name="unique_action_objective")]
+
+    def __str__(self):
+        return f"{self.action.code} → RSP {self.objective.code}"
+
+
+class Activity(TimeStampedModel):
+    """A planned activity; listed under several actions it is still one activity."""
+
+    Kind = models.TextChoices("Kind", [(k, v) for k, v in KINDS.items()])
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="activities",
+                                  verbose_name=_("work plan"))
+    key = models.CharField(_("matching key"), max_length=500, editable=False)
+    title = models.TextField(_("title"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    position = models.PositiveIntegerField(_("position in the plan"))
+    members = models.ManyToManyField("directory.Member", blank=True, related_name="activities",
+                                     verbose_name=_("beneficiary members"))
+    unknown_members = models.JSONField(
+        _("names that are not members"), default=list, blank=True,
+        help_text=_("Names in the title that are not members of the office's region."),
+    )
+    source_line = models.PositiveIntegerField(_("line in the source"), null=True, blank=True)
+    history = HistoricalRecords()
+    office_path = "work_plan__office"
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["work_plan", "position"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [models.UniqueConstraint(fields=["work_plan", "key"],
+                                               name="unique_activity_key")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("plans:activity_detail", args=[self.pk])
+
+
+class ActionActivity(models.Model):
+    """Why an activity serves an action: listed under it, named in a See also, or both."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="activity_links")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="action_links")
+    listed = models.BooleanField(_("listed under the action"), default=False)
+    see_also = models.BooleanField(_("named in a See also"), default=False)
+    listed_position = models.PositiveIntegerField(null=True, blank=True)
+    listed_title = models.TextField(_("title as listed"), blank=True)
+    see_also_codes = models.JSONField(
+        _("See also as written"), default=list, blank=True,
+        help_text=_("The action codes this listing names in its See also, as written."),
+    )
+    source_line = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["action", "listed_position"]
+        verbose_name = _("action–activity link")
+        verbose_name_plural = _("action–activity links")
+        constraints = [models.UniqueConstraint(fields=["action", "activity"],
+                                               name="unique_action_activity")]
+
+    def __str__(self):
+        return f"{self.action.code} ↔ {self.activity}"
+
+
+class ImportRun(TimeStampedModel):
+    """A record of every import: who, what file, what it found and changed."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        UNCHANGED = "unchanged", _("Unchanged")
+
+    office = models.ForeignKey("directory.Office", on_delete=models.CASCADE,
+                               related_name="import_runs")
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="import_runs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    source_name = models.CharField(max_length=300, blank=True)
+    source_sha256 = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    counts = models.JSONField(default=dict)
+    changes = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    office_path = "office"
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("plan import")
+        verbose_name_plural = _("plan imports")
+
+    def __str__(self):
+        return f"{self.source_name} ({self.get_outcome_display()})"

@@ -1,0 +1,384 @@
+"""Writes to plans: importing a published work plan (atomic, idempotent, in place)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from workplan.directory.models import Member, Office
+from workplan.directory.querysets import member_index
+from workplan.framework.models import Milestone, Objective, StrategicPlan
+from workplan.indicators.models import Indicator
+
+from .importer.assemble import PlanDocument, activity_key, assemble
+from .importer.parser import PlanSyntaxError, decode, parse
+from .models import (
+    Action,
+    ActionActivity,
+    ActionReference,
+    Activity,
+    ImportRun,
+    Pillar,
+    WorkPlan,
+)
+from .snapshot import plan_snapshot, snapshot_from_document
+
+
+class PlanImportError(PlanSyntaxError):
+    """The plan cannot be imported; nothing was written."""
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; printed by the CLI, shown by the upload preview."""
+
+    office: str
+    title: str
+    period: str
+    outcome: str  # created / updated / unchanged
+    dry_run: bool
+    counts: dict
+    warnings: list  # assemble.Warning, with line numbers
+    changes: list[str] = field(default_factory=list)
+    work_plan: WorkPlan | None = None
+    document: PlanDocument | None = None
+
+    def lines(self) -> list[str]:
+        verb = {"created": "would create" if self.dry_run else "created",
+                "updated": "would update" if self.dry_run else "updated",
+                "unchanged": "unchanged"}[self.outcome]
+        out = [f"{self.title} ({self.office}, {self.period}): {verb}"]
+        c = self.counts
+        out.append(
+            f"  {c['pillars']} pillars, {c['actions']} actions "
+            f"({', '.join(str(n) for n in c['actions_per_pillar'])}), {c['kpis']} KPIs, "
+            f"{c['activities']} activities, {c['links']} action-activity links "
+            f"({c['listed_links']} listed, {c['see_also_only_links']} by See also only), "
+            f"{c['objectives']} RSP objectives cited"
+        )
+        if self.changes:
+            out.append(f"Changes ({len(self.changes)}):")
+            out += [f"  {change}" for change in self.changes]
+        if self.warnings:
+            out.append(f"Warnings ({len(self.warnings)}):")
+            for w in self.warnings:
+                where = f"line {w.line}" if w.line else w.where
+                out.append(f"  {where}: [{w.code}] {w.message}")
+        return out
+
+
+def read_plan(data: bytes, office: Office, *, period: str | None = None) -> PlanDocument:
+    """Parse and assemble without touching the database (beyond reading members)."""
+    parsed = parse(decode(data))
+    if period:
+        parsed.period = period
+    if not parsed.period:
+        raise PlanImportError(
+            None, "no fiscal year found in the plan's title (e.g. \"(2024-2025)\"); "
+            "give one with --period")
+    start, end = (int(y) for y in parsed.period.split("-"))
+    if end != start + 1:
+        raise PlanImportError(None, f"the fiscal year {parsed.period} does not span two "
+                              "consecutive years")
+    if not parsed.title:
+        parsed.title = f"{office.short_name} Annual Work Plan ({parsed.period})"
+    return assemble(parsed, member_index(office.region), office.code)
+
+
+def counts_of(document: PlanDocument) -> dict:
+    actions = document.parsed.actions
+    listed = sum(len(a.listed_in) for a in document.activities)
+    links = sum(len(a.actions) for a in document.activities)
+    return {
+        "pillars": len(document.parsed.pillars),
+        "actions": len(actions),
+        "actions_per_pillar": [len(p.actions) for p in document.parsed.pillars],
+        "kpis": sum(len(a.kpis) for a in actions),
+        "activities": len(document.activities),
+        "links": links,
+        "listed_links": listed,
+        "see_also_only_links": links - listed,
+        "objectives": len({r.objective for a in actions for r in a.rsp_refs}),
+        "warnings": len(document.warnings),
+    }
+
+
+def import_plan(data: bytes, office: Office, *, source_name: str = "", user=None,
+                dry_run: bool = False, period: str | None = None) -> ImportReport:
+    """Import a published plan: the whole plan or nothing; the same file twice changes nothing.
+
+    A plan already imported for the office and fiscal year is updated in place (its pillars,
+    actions and activities keep their identity, so records linked to them stay linked).
+    """
+    document = read_plan(data, office, period=period)
+    sha = hashlib.sha256(data).hexdigest()
+    existing = WorkPlan.objects.filter(office=office, period=document.period).first()
+    new = snapshot_from_document(document)
+    if existing is None:
+        outcome, changes = "created", []
+    else:
+        changes = diff_snapshots(plan_snapshot(existing), new)
+        outcome = "updated" if changes else "unchanged"
+    report = ImportReport(office.code, document.title, document.period, outcome, dry_run,
+                          counts_of(document), document.warnings, changes, existing, document)
+    if dry_run or outcome == "unchanged":
+        return report
+    with transaction.atomic():
+        work_plan = write_plan(document, office, existing, source_name=source_name, sha=sha)
+        ImportRun.objects.create(
+            office=office, work_plan=work_plan, user=user if user and user.pk else None,
+            source_name=source_name, source_sha256=sha, outcome=outcome,
+            counts=report.counts, changes=changes,
+            warnings=[{**w.as_dict(), "line": w.line} for w in document.warnings],
+        )
+    report.work_plan = work_plan
+    return report
+
+
+def diff_snapshots(old: dict, new: dict) -> list[str]:
+    """Human-readable differences between two plan snapshots (see ``snapshot``)."""
+    changes: list[str] = []
+    for field_name in ("title", "strategic_period"):
+        if old[field_name] != new[field_name]:
+            changes.append(f"{field_name.replace('_', ' ')}: {old[field_name]!r} → "
+                           f"{new[field_name]!r}")
+    for kind in ("pillars", "actions", "activities"):
+        before, after = old[kind], new[kind]
+        singular = kind[:-1] if kind != "activities" else "activity"
+        for key in after.keys() - before.keys():
+            changes.append(f"added {singular} {_label(kind, key, after[key])}")
+        for key in before.keys() - after.keys():
+            changes.append(f"removed {singular} {_label(kind, key, before[key])}")
+        for key in before.keys() & after.keys():
+            fields = [f for f in after[key] if before[key].get(f) != after[key][f]]
+            if fields:
+                changes.append(f"changed {singular} {_label(kind, key, after[key])}: "
+                               f"{', '.join(f.replace('_', ' ') for f in fields)}")
+    if old["warnings"] != new["warnings"] and not changes:
+        changes.append("warnings changed")
+    return sorted(changes)
+
+
+def _label(kind: str, key, row: dict) -> str:
+    if kind == "activities":
+        return f'"{row["title"]}"'
+    return str(key)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _strategic_plan(document: PlanDocument, office: Office) -> StrategicPlan | None:
+    period = document.parsed.strategic_period
+    if period:
+        start, end = (int(y) for y in period.split("-"))
+        plan, _ = StrategicPlan.objects.get_or_create(
+            region=office.region, start_year=start, end_year=end,
+            defaults={"title": f"{office.region.name} Regional Strategic Plan {start}-{end}"},
+        )
+        return plan
+    year = int(document.period[:4])
+    covering = StrategicPlan.objects.filter(region=office.region, start_year__lte=year,
+                                            end_year__gte=year).first()
+    if covering or not any(a.rsp_refs for a in document.parsed.actions):
+        return covering
+    raise PlanImportError(None, "the plan cites RSP objectives but names no strategic plan "
+                          "(\"Relevance to ... RSP 2024-2026\" in the header row) and none "
+                          f"covering {year} exists")
+
+
+def write_plan(document: PlanDocument, office: Office, work_plan: WorkPlan | None, *,
+               source_name: str, sha: str) -> WorkPlan:
+    """Bring the database to ``document``: upsert by natural keys, delete what is gone."""
+    strategic = _strategic_plan(document, office)
+    start_year = int(document.period[:4])
+    if work_plan is None:
+        work_plan = WorkPlan(office=office, period=document.period)
+    work_plan.title = document.title
+    work_plan.start_year = start_year
+    work_plan.strategic_plan = strategic
+    work_plan.source_name = source_name[:300]
+    work_plan.source_sha256 = sha
+    work_plan.warnings = [w.as_dict() for w in document.warnings]
+    work_plan.save()
+
+    pillars = _upsert_pillars(work_plan, document)
+    actions = _upsert_actions(work_plan, document, pillars)
+    _write_references(actions, document, strategic)
+    _upsert_indicators(actions, document)
+    activities = _upsert_activities(work_plan, document, office)
+    _write_links(actions, activities, document)
+    return work_plan
+
+
+def _upsert_pillars(work_plan, document) -> dict[int, Pillar]:
+    existing = {p.number: p for p in work_plan.pillars.all()}
+    wanted = {p.number: p for p in document.parsed.pillars}
+    work_plan.pillars.exclude(number__in=wanted).delete()
+    result = {}
+    for number, parsed in wanted.items():
+        pillar = existing.get(number) or Pillar(work_plan=work_plan, number=number)
+        if pillar.pk is None or pillar.title != parsed.title:
+            pillar.title = parsed.title
+            pillar.save()
+        result[number] = pillar
+    return result
+
+
+def _upsert_actions(work_plan, document, pillars) -> dict[str, Action]:
+    existing = {a.code: a for a in work_plan.actions.all()}
+    parsed_actions = document.parsed.actions
+    wanted = {a.code for a in parsed_actions}
+    work_plan.actions.exclude(code__in=wanted).delete()
+    fields = ["pillar", "letter", "position", "text", "rocb_specific", "upon_request",
+              "source_line"]
+    to_create, to_update = [], []
+    for position, parsed in enumerate(parsed_actions, start=1):
+        values = {
+            "pillar": pillars[parsed.pillar], "letter": parsed.letter, "position": position,
+            "text": parsed.text, "rocb_specific": parsed.rocb_specific,
+            "upon_request": parsed.upon_request, "source_line": parsed.line,
+        }
+        action = existing.get(parsed.code)
+        if action is None:
+            to_create.append(Action(work_plan=work_plan, code=parsed.code, **values))
+        elif any(getattr(action, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(action, f, v)
+            to_update.append(action)
+    if to_create:
+        bulk_create_with_history(to_create, Action, batch_size=500)
+    if to_update:
+        bulk_update_with_history(to_update, Action, fields, batch_size=500)
+    return {a.code: a for a in work_plan.actions.all()}
+
+
+def _write_references(actions, document, strategic) -> None:
+    """RSP references are rebuilt (nothing else points at them); objectives and milestones
+    are created the first time a plan cites them."""
+    ActionReference.objects.filter(action__in=actions.values()).delete()
+    if strategic is None:
+        return
+    cited = {r.objective for a in document.parsed.actions for r in a.rsp_refs}
+    objectives = {o.code: o for o in strategic.objectives.filter(code__in=cited)}
+    for code in sorted(cited - objectives.keys()):
+        objectives[code] = Objective.objects.create(strategic_plan=strategic, code=code)
+    wanted_milestones = {(r.objective, n) for a in document.parsed.actions
+                         for r in a.rsp_refs for n in r.milestones}
+    milestones = {(m.objective.code, m.number): m
+                  for m in Milestone.objects.filter(objective__in=objectives.values())
+                  .select_related("objective")}
+    new = [Milestone(objective=objectives[o], number=n)
+           for o, n in sorted(wanted_milestones - milestones.keys())]
+    for milestone in Milestone.objects.bulk_create(new):
+        milestones[(milestone.objective.code, milestone.number)] = milestone
+    if new and not all(m.pk for m in new):  # backends that do not return ids
+        milestones = {(m.objective.code, m.number): m
+                      for m in Milestone.objects.filter(objective__in=objectives.values())
+                      .select_related("objective")}
+    references, through = [], []
+    for parsed in document.parsed.actions:
+        for position, ref in enumerate(parsed.rsp_refs):
+            references.append(ActionReference(action=actions[parsed.code],
+                                              objective=objectives[ref.objective],
+                                              position=position))
+    ActionReference.objects.bulk_create(references, batch_size=500)
+    stored = {(r.action_id, r.objective_id): r
+              for r in ActionReference.objects.filter(action__in=actions.values())}
+    Through = ActionReference.milestones.through
+    for parsed in document.parsed.actions:
+        for ref in parsed.rsp_refs:
+            reference = stored[(actions[parsed.code].pk, objectives[ref.objective].pk)]
+            through += [Through(actionreference_id=reference.pk,
+                                milestone_id=milestones[(ref.objective, n)].pk)
+                        for n in ref.milestones]
+    Through.objects.bulk_create(through, batch_size=1000)
+
+
+def _upsert_indicators(actions, document) -> None:
+    existing = {(i.action_id, i.position): i
+                for i in Indicator.objects.filter(action__in=actions.values())}
+    wanted = set()
+    to_create, to_update = [], []
+    for parsed in document.parsed.actions:
+        action = actions[parsed.code]
+        for position, text in enumerate(parsed.kpis, start=1):
+            wanted.add((action.pk, position))
+            indicator = existing.get((action.pk, position))
+            if indicator is None:
+                to_create.append(Indicator(action=action, position=position, text=text))
+            elif indicator.text != text:
+                indicator.text = text
+                to_update.append(indicator)
+    stale = [i.pk for key, i in existing.items() if key not in wanted]
+    if stale:
+        Indicator.objects.filter(pk__in=stale).delete()
+    if to_create:
+        bulk_create_with_history(to_create, Indicator, batch_size=500)
+    if to_update:
+        bulk_update_with_history(to_update, Indicator, ["text"], batch_size=500)
+
+
+def _upsert_activities(work_plan, document, office) -> dict[str, Activity]:
+    existing = {a.key: a for a in work_plan.activities.prefetch_related("members")}
+    wanted = {a.key for a in document.activities}
+    work_plan.activities.exclude(key__in=wanted).delete()
+    members = {m.iso3: m.pk for m in Member.objects.filter(region=office.region)}
+    fields = ["title", "kind", "position", "unknown_members", "source_line"]
+    to_create, to_update, member_changes = [], [], {}
+    for position, doc in enumerate(document.activities, start=1):
+        values = {"title": doc.title, "kind": doc.kind, "position": position,
+                  "unknown_members": doc.unknown_members, "source_line": doc.line}
+        activity = existing.get(doc.key)
+        if activity is None:
+            to_create.append(Activity(work_plan=work_plan, key=doc.key, **values))
+            member_changes[doc.key] = doc.members
+            continue
+        if any(getattr(activity, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(activity, f, v)
+            to_update.append(activity)
+        if sorted(m.iso3 for m in activity.members.all()) != sorted(doc.members):
+            member_changes[doc.key] = doc.members
+    if to_create:
+        bulk_create_with_history(to_create, Activity, batch_size=500)
+    if to_update:
+        bulk_update_with_history(to_update, Activity, fields, batch_size=500)
+    activities = {a.key: a for a in work_plan.activities.all()}
+    Through = Activity.members.through
+    if member_changes:
+        changed_ids = [activities[k].pk for k in member_changes]
+        Through.objects.filter(activity_id__in=changed_ids).delete()
+        Through.objects.bulk_create(
+            [Through(activity_id=activities[k].pk, member_id=members[iso3])
+             for k, codes in member_changes.items() for iso3 in codes],
+            batch_size=1000,
+        )
+    return activities
+
+
+def _write_links(actions, activities, document) -> None:
+    """Links are rebuilt: nothing else points at them, and they are cheap to write."""
+    ActionActivity.objects.filter(action__in=actions.values()).delete()
+    links: dict[tuple[str, str], ActionActivity] = {}
+    for parsed in document.parsed.actions:
+        for position, listing in enumerate(parsed.listings, start=1):
+            key = activity_key(listing.title)
+            link = links.get((parsed.code, key))
+            if link is None:
+                links[(parsed.code, key)] = ActionActivity(
+                    action=actions[parsed.code], activity=activities[key], listed=True,
+                    listed_position=position, listed_title=listing.title,
+                    see_also_codes=listing.see_also, source_line=listing.line)
+    for doc in document.activities:
+        for code in doc.see_also_from:
+            link = links.get((code, doc.key))
+            if link is None:
+                links[(code, doc.key)] = ActionActivity(
+                    action=actions[code], activity=activities[doc.key], see_also=True)
+            else:
+                link.see_also = True
+    ActionActivity.objects.bulk_create(list(links.values()), batch_size=1000)
