@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG_ROLE = "workplan"
 PG_DB = "workplan"
-SUMMARY_RE = re.compile(r"^=+ (.*\bin [0-9.]+s.*?) =+$")
+# pytest's last line: "==== 3 passed, 1 skipped in 2.10s ====" (without the "=" under -q).
+SUMMARY_RE = re.compile(r"^=*\s*((?:\d+ \w+|no tests ran)[^=]* in [0-9.]+s\b[^=]*?)\s*=*$")
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -10,7 +10,7 @@ class MemberQuerySet(RestrictedQuerySet):
 
 def member_index(region):
     """The importer's name index for a region: members, their aliases and the groups."""
-    from workplan.plans.importer.members import MemberIndex
+    from workplan.plans.textplan.members import MemberIndex
 
     from .models import Member, MemberGroup
 

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from workplan.core.models import TimeStampedModel
 
-from .importer.kinds import KINDS
+from .textplan.kinds import KINDS
 from .querysets import ActionQuerySet, ActivityQuerySet, WorkPlanQuerySet
 
 

@@ -13,8 +13,8 @@ from workplan.directory.querysets import member_index
 from workplan.framework.models import Milestone, Objective, StrategicPlan
 from workplan.indicators.models import Indicator
 
-from .importer.assemble import PlanDocument, activity_key, assemble
-from .importer.parser import PlanSyntaxError, decode, parse
+from .textplan.assemble import PlanDocument, activity_key, assemble
+from .textplan.parser import PlanSyntaxError, decode, parse
 from .models import (
     Action,
     ActionActivity,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from .importer.assemble import ActivityDoc, PlanDocument, Warning
-from .importer.parser import Listing, ParsedAction, ParsedPillar, ParsedPlan, RspRef
+from .textplan.assemble import ActivityDoc, PlanDocument, Warning
+from .textplan.parser import Listing, ParsedAction, ParsedPillar, ParsedPlan, RspRef
 from .models import ActionActivity, ActionReference, Activity, WorkPlan
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..snapshot import document_from_db
-from .text import render_text
+from ..textplan.render import render_text
 
 
 def _json(plan, document):

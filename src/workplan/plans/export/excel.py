@@ -8,9 +8,9 @@ from openpyxl import Workbook
 
 from workplan.core.xlsx import workbook_bytes, write_sheet
 
-from ..importer.assemble import PlanDocument, activity_key
-from ..importer.kinds import KINDS
-from .text import kpi_text, reference_text
+from ..textplan.assemble import PlanDocument, activity_key
+from ..textplan.kinds import KINDS
+from ..textplan.render import kpi_text, reference_text
 
 HEADERS = ["Pillar", "Action", "Action text", "RSP reference", "Upon request", "KPIs",
            "Activity", "Kind", "Members (ISO 3166)", "Link", "See also as written"]

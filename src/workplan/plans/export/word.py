@@ -14,9 +14,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from ..importer.assemble import PlanDocument
-from ..importer.parser import BULLET
-from .text import reference_text
+from ..textplan.assemble import PlanDocument
+from ..textplan.parser import BULLET
+from ..textplan.render import reference_text
 
 
 def _repeat_header(row) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from workplan.directory.models import Office
-from workplan.plans.importer.parser import PlanSyntaxError
+from workplan.plans.textplan.parser import PlanSyntaxError
 from workplan.plans.services import import_plan
 
 DEFAULT_OFFICE = "ROCB-AP"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..importer.assemble import PlanDocument
-from ..importer.parser import BULLET, RspRef
+from .assemble import PlanDocument
+from .parser import BULLET, RspRef
 
 
 def ordinal(n: int) -> str:
