@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""``make bench``: the project's figures, on SQLite and on a throwaway PostgreSQL.
+
+Prints one table and writes the same rows to ``bench/results.json``: a list of
+{"name", "scale", "db", "median_ms", "queries", "floor_ms", "peak_rss_mb"} (null where a figure
+does not apply). Later benchmarks add rows here. ``floor_ms`` is the part no database can
+remove: for an import, reading and assembling the text alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from run_tests import PostgresCluster, find_pg_bindir  # noqa: E402
+
+IMPORT_SCALES = [(1, "seed", 5), (5, "x5", 3), (10, "x10", 3), (20, "x20", 3)]
+
+
+def run_case(script: str, args: list[str], database_url: str, home: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url, "WORKPLAN_HOME": home,
+           "WORKPLAN_LOG_LEVEL": "WARNING"}
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def import_rows(db: str, url_for) -> list[dict]:
+    rows = []
+    for scale, label, runs in IMPORT_SCALES:
+        with tempfile.TemporaryDirectory(prefix="workplan-bench-") as home:
+            result = run_case("import_case.py", [str(scale), str(runs)], url_for(home), home)
+        rows.append({"name": "import_plan", "scale": label, "db": db,
+                     "median_ms": result["median_ms"], "queries": result["queries"],
+                     "floor_ms": result["floor_ms"], "peak_rss_mb": result["peak_rss_mb"],
+                     "detail": result})
+        print(f"  import {label:>4} on {db}: {result['median_ms']} ms", file=sys.stderr)
+    return rows
+
+
+def linearity(rows: list[dict]) -> list[str]:
+    notes = []
+    for db in sorted({r["db"] for r in rows}):
+        mine = {r["scale"]: r for r in rows if r["name"] == "import_plan" and r["db"] == db}
+        if "seed" in mine and "x20" in mine:
+            per_action = [(s, mine[s]["median_ms"] / mine[s]["detail"]["actions"])
+                          for s in ("seed", "x5", "x10", "x20") if s in mine]
+            spread = ", ".join(f"{s}: {v:.2f}" for s, v in per_action)
+            notes.append(f"{db}: ms per action {spread} (x20/seed time ratio "
+                         f"{mine['x20']['median_ms'] / mine['seed']['median_ms']:.1f} for 20x "
+                         "the plan)")
+    return notes
+
+
+def main() -> int:
+    rows = import_rows("sqlite", lambda home: f"sqlite:///{home}/bench.sqlite3")
+    bindir = find_pg_bindir()
+    if bindir is None:
+        print("PostgreSQL binaries not found: PostgreSQL rows skipped", file=sys.stderr)
+    else:
+        with PostgresCluster(bindir) as cluster:
+            rows += import_rows("postgresql", lambda home: cluster.url)
+    header = f"{'name':<14}{'scale':<7}{'db':<12}{'median_ms':>10}{'queries':>9}" \
+             f"{'floor_ms':>10}{'peak_rss_mb':>13}"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(f"{r['name']:<14}{r['scale']:<7}{r['db']:<12}{r['median_ms']:>10}"
+              f"{r['queries'] if r['queries'] is not None else '-':>9}"
+              f"{r['floor_ms'] if r['floor_ms'] is not None else '-':>10}"
+              f"{r['peak_rss_mb'] if r['peak_rss_mb'] is not None else '-':>13}")
+    for note in linearity(rows):
+        print(note)
+    results = [{k: r[k] for k in ("name", "scale", "db", "median_ms", "queries", "floor_ms",
+                                  "peak_rss_mb")} for r in rows]
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {ROOT / 'bench' / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
