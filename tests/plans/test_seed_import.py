@@ -65,7 +65,8 @@ def test_rsp_references(plan_json):
 def test_reference_read_across_page_break(plan_json):
     action = actions_by_code(plan_json)["1-(p)"]
     assert action["rsp_refs"] == [{"objective": "1.1.3", "milestones": [10]}]
-    assert action["text"] == "Upon request, assist Member's effort in implementing the WTO Valuation Agreement"
+    assert action["text"] == (
+        "Upon request, assist Member's effort in implementing the WTO Valuation Agreement")
     # The continuation row also carries an activity for 1-(p).
     assert "National workshop on Advance Rulings in Valuation for Samoa" in action["activities"]
 

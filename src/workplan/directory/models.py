@@ -58,8 +58,10 @@ class Member(TimeStampedModel):
                                verbose_name=_("region"))
     name = models.CharField(_("WCO name"), max_length=100)
     iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, unique=True)
-    aliases = models.JSONField(_("aliases"), default=list, blank=True,
-                               help_text=_("Other names plans use, e.g. \"Lao People's Dem. Rep.\""))
+    aliases = models.JSONField(
+        _("aliases"), default=list, blank=True,
+        help_text=_("Other names plans use, e.g. \"Lao People's Dem. Rep.\""),
+    )
     sub_region = models.CharField(_("sub-region"), max_length=50, blank=True)
     sie = models.BooleanField(_("small island economy"), default=False)
     joined = models.PositiveSmallIntegerField(_("joined the region (year)"), null=True, blank=True)

@@ -8,8 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from workplan.core.models import TimeStampedModel
 
-from .textplan.kinds import KINDS
 from .querysets import ActionQuerySet, ActivityQuerySet, WorkPlanQuerySet
+from .textplan.kinds import KINDS
 
 
 class WorkPlan(TimeStampedModel):

@@ -13,8 +13,6 @@ from workplan.directory.querysets import member_index
 from workplan.framework.models import Milestone, Objective, StrategicPlan
 from workplan.indicators.models import Indicator
 
-from .textplan.assemble import PlanDocument, activity_key, assemble
-from .textplan.parser import PlanSyntaxError, decode, parse
 from .models import (
     Action,
     ActionActivity,
@@ -25,6 +23,8 @@ from .models import (
     WorkPlan,
 )
 from .snapshot import plan_snapshot, snapshot_from_document
+from .textplan.assemble import PlanDocument, activity_key, assemble
+from .textplan.parser import PlanSyntaxError, decode, parse
 
 
 class PlanImportError(PlanSyntaxError):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
+from .models import ActionActivity, ActionReference, Activity, WorkPlan
 from .textplan.assemble import ActivityDoc, PlanDocument, Warning
 from .textplan.parser import Listing, ParsedAction, ParsedPillar, ParsedPlan, RspRef
-from .models import ActionActivity, ActionReference, Activity, WorkPlan
 
 
 def document_from_db(work_plan: WorkPlan) -> PlanDocument:

@@ -19,7 +19,8 @@ KINDS = {
 # First match wins; the order matters ("National workshop on HRM Diagnostic Mission" is a
 # mission, "WCO Sub-regional Workshop on Training Management" a sub-regional workshop).
 _RULES: list[tuple[str, re.Pattern]] = [
-    ("standing_task", re.compile(r"^(upon request|take every possible opportunity|as appropriate)\b")),
+    ("standing_task",
+     re.compile(r"^(upon request|take every possible opportunity|as appropriate)\b")),
     ("diagnostic_mission", re.compile(r"\bdiagnostic mission|\bmission\b")),
     ("survey", re.compile(r"^(conduct|carry out|run)\b.*\bsurveys?\b|\bsurvey\b.*\bconduct")),
     ("subregional_workshop", re.compile(r"\bsub[- ]?regional\b.*\b(workshops?|ws|seminar)\b")),

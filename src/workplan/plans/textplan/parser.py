@@ -129,7 +129,9 @@ def parse_milestones(text: str) -> list[int]:
     """``1 st , 3 rd to 4 th`` -> [1, 3, 4]; ranges use a dash, en dash or ``to``."""
     found = list(_ORDINAL.finditer(text))
     if not found:
-        return [int(n) for n in re.findall(r"\b(\d{1,2})\b", text)] if "milestone" in text.lower() else []
+        if "milestone" not in text.lower():
+            return []
+        return sorted({int(n) for n in re.findall(r"\b(\d{1,2})\b", text)})
     numbers: list[int] = []
     for i, match in enumerate(found):
         n = int(match.group(1))

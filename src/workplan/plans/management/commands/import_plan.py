@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from workplan.directory.models import Office
-from workplan.plans.textplan.parser import PlanSyntaxError
 from workplan.plans.services import import_plan
+from workplan.plans.textplan.parser import PlanSyntaxError
 
 DEFAULT_OFFICE = "ROCB-AP"
 
