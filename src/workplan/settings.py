@@ -264,5 +264,7 @@ LOGGING = {
         # Django's own console handler would print every record a second time via the root.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # axes announces itself at every start: noise in every CLI command's output.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _SEPARATOR = re.compile(r"\s*(?:,\s*and\b|,|\band\b|&|;)\s*", re.I)
 _FOR = re.compile(r"\bfor\s+", re.I)
@@ -19,6 +20,7 @@ _FOR = re.compile(r"\bfor\s+", re.I)
 _JUNK = re.compile(r"(?:[\s.]|,\s*and\b|,|\band\b|&|;|\bthe\s)*", re.I)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key for names."""
     text = unicodedata.normalize("NFKD", text)
