@@ -146,3 +146,10 @@ def test_cli_errors_name_the_file_and_line(office, tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_plan", str(tmp_path / "missing.txt"))
     assert not WorkPlan.objects.exists()
+
+
+def test_rsp_references_need_a_strategic_plan(office):
+    text = b"Plan (2024-2025)\n\n1. Pillar\n\na) Do a thing (RSP 1.1.1)\tx\tNumber\n"
+    with pytest.raises(PlanSyntaxError, match="names no strategic plan"):
+        import_plan(text, office, dry_run=True)
+    assert not WorkPlan.objects.exists()

@@ -85,7 +85,9 @@ def read_plan(data: bytes, office: Office, *, period: str | None = None) -> Plan
                               "consecutive years")
     if not parsed.title:
         parsed.title = f"{office.short_name} Annual Work Plan ({parsed.period})"
-    return assemble(parsed, member_index(office.region), office.code)
+    document = assemble(parsed, member_index(office.region), office.code)
+    _strategic_plan(document, office, create=False)  # refuse now, not half-way through writing
+    return document
 
 
 def counts_of(document: PlanDocument) -> dict:
@@ -171,10 +173,14 @@ def _label(kind: str, key, row: dict) -> str:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _strategic_plan(document: PlanDocument, office: Office) -> StrategicPlan | None:
+def _strategic_plan(document: PlanDocument, office: Office, *,
+                    create: bool = True) -> StrategicPlan | None:
+    """The RSP the plan cites: named in its header row, else the one covering its year."""
     period = document.parsed.strategic_period
     if period:
         start, end = (int(y) for y in period.split("-"))
+        if not create:
+            return None
         plan, _ = StrategicPlan.objects.get_or_create(
             region=office.region, start_year=start, end_year=end,
             defaults={"title": f"{office.region.name} Regional Strategic Plan {start}-{end}"},
