@@ -212,6 +212,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WORKPLAN_MAX_PLAN_UPLOAD = 2 * 1024 * 1024  # bytes; the plan importer's upload limit
+WORKPLAN_MAX_ATTACHMENT = 10 * 1024 * 1024  # bytes; event attachments (agenda, report, photos)
+WORKPLAN_MAX_SHEET = 5 * 1024 * 1024  # bytes; attendance sheets (XLSX or CSV)
 
 # --- Mail -------------------------------------------------------------------------------------
 

@@ -1,20 +1,9 @@
+# The shared fixtures (office, seed_bytes, seed_plan, make_user) live in tests/conftest.py.
+
 import pytest
 
-from workplan.directory.models import Office
-from workplan.plans.services import import_plan
-from workplan.plans.textplan.synthetic import sample_bytes
 
-
-@pytest.fixture
-def office(db):
-    return Office.objects.select_related("region").get(code="ROCB-AP")
-
-
-@pytest.fixture
-def seed_bytes():
-    return sample_bytes()
-
-
-@pytest.fixture
-def seed_plan(office, seed_bytes):
-    return import_plan(seed_bytes, office, source_name="seed.txt").work_plan
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Users made for page tests never sign in with a password: hash it cheaply."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

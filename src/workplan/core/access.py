@@ -1,7 +1,9 @@
 """One place that decides what a user may see or change: ``Model.objects.restrict(user, action)``.
 
 Every model names the path from itself to its office (``office_path``); a user sees the rows
-of the offices where they hold a role, and changes them where the role allows. A row outside
+of the offices where they hold a role, and changes them where the role allows. Regional
+reference data (members, strategic plans, objectives) names the path to its region instead
+(``region_path``): a user sees the rows of the regions their offices belong to. A row outside
 a user's scope simply is not in the queryset, so views answer 404, never a revealing 403.
 """
 
@@ -48,7 +50,15 @@ class RestrictedQuerySet(models.QuerySet):
         ids = office_ids(user, action)
         if ids is None:
             return self
-        if path is None:
-            # Shared reference data (members, regions): readable by anyone signed in.
-            return self.all() if action == VIEW and user.is_authenticated else self.none()
-        return self.filter(**{f"{path}__in": ids})
+        if path is not None:
+            return self.filter(**{f"{path}__in": ids})
+        region_path = getattr(self.model, "region_path", None)
+        if region_path is not None:
+            # Regional reference data: the regions of the offices where the user may do
+            # ``action`` (one subquery, so a region with two of the user's offices is one row).
+            from django.apps import apps
+
+            offices = apps.get_model("directory", "Office").objects.filter(pk__in=ids)
+            return self.filter(**{f"{region_path}__in": offices.values("region_id")})
+        # Shared reference data (partners): readable by anyone signed in.
+        return self.all() if action == VIEW and user.is_authenticated else self.none()

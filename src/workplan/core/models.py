@@ -42,6 +42,7 @@ class Membership(TimeStampedModel):
         related_name="focal_points", verbose_name=_("member"),
         help_text=_("For member focal points: the administration they speak for."),
     )
+    office_path = "office"
 
     class Meta:
         verbose_name = _("office role")

@@ -15,6 +15,7 @@ class Region(TimeStampedModel):
 
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
+    region_path = "pk"
 
     class Meta:
         ordering = ["name"]
@@ -66,6 +67,7 @@ class Member(TimeStampedModel):
     sie = models.BooleanField(_("small island economy"), default=False)
     joined = models.PositiveSmallIntegerField(_("joined the region (year)"), null=True, blank=True)
     history = HistoricalRecords()
+    region_path = "region"
 
     objects = MemberQuerySet.as_manager()
 
@@ -93,6 +95,7 @@ class MemberGroup(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
     members = models.ManyToManyField(Member, related_name="groups", verbose_name=_("members"))
+    region_path = "region"
 
     class Meta:
         ordering = ["name"]

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from workplan.core.models import TimeStampedModel
 
+from .querysets import ObjectiveQuerySet, StrategicPlanQuerySet
+
 
 class StrategicPlan(TimeStampedModel):
     region = models.ForeignKey("directory.Region", on_delete=models.PROTECT,
@@ -13,6 +15,9 @@ class StrategicPlan(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
+    region_path = "region"
+
+    objects = StrategicPlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_year"]
@@ -23,6 +28,9 @@ class StrategicPlan(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("framework:strategicplan_detail", args=[self.pk])
 
     @property
     def period(self) -> str:
@@ -43,6 +51,9 @@ class Objective(TimeStampedModel):
     code = models.CharField(_("code"), max_length=20)
     sort_key = models.CharField(max_length=40, editable=False)
     title = models.CharField(_("title"), max_length=300, blank=True)
+    region_path = "strategic_plan__region"
+
+    objects = ObjectiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["strategic_plan", "sort_key"]
@@ -67,6 +78,7 @@ class Milestone(TimeStampedModel):
                                   verbose_name=_("objective"))
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300, blank=True)
+    region_path = "objective__strategic_plan__region"
 
     class Meta:
         ordering = ["objective", "number"]

@@ -9,7 +9,6 @@ from simple_history.models import HistoricalRecords
 from workplan.core.models import TimeStampedModel
 
 from .querysets import ActionQuerySet, ActivityQuerySet, WorkPlanQuerySet
-from .textplan.kinds import KINDS
 
 
 class WorkPlan(TimeStampedModel):
@@ -125,7 +124,18 @@ class ActionReference(models.Model):
 class Activity(TimeStampedModel):
     """A planned activity; listed under several actions it is still one activity."""
 
-    Kind = models.TextChoices("Kind", [(k, v) for k, v in KINDS.items()])
+    class Kind(models.TextChoices):
+        """The kinds ``textplan.kinds`` recognises (same values, translatable labels)."""
+
+        NATIONAL_WORKSHOP = "national_workshop", _("National workshop")
+        SUBREGIONAL_WORKSHOP = "subregional_workshop", _("Sub-regional workshop")
+        REGIONAL_WORKSHOP = "regional_workshop", _("Regional workshop")
+        TRAINING = "training", _("Training")
+        DIAGNOSTIC_MISSION = "diagnostic_mission", _("Diagnostic mission")
+        MEETING = "meeting", _("Meeting")
+        SURVEY = "survey", _("Survey")
+        PUBLICATION = "publication", _("Publication")
+        STANDING_TASK = "standing_task", _("Standing task")
 
     work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="activities",
                                   verbose_name=_("work plan"))

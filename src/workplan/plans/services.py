@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -24,7 +26,7 @@ from .models import (
 )
 from .snapshot import plan_snapshot, snapshot_from_document
 from .textplan.assemble import PlanDocument, activity_key, assemble
-from .textplan.parser import PlanSyntaxError, decode, parse
+from .textplan.parser import PlanSyntaxError, clean, decode, parse
 
 
 class PlanImportError(PlanSyntaxError):
@@ -45,6 +47,11 @@ class ImportReport:
     changes: list[str] = field(default_factory=list)
     work_plan: WorkPlan | None = None
     document: PlanDocument | None = None
+
+    @property
+    def removals(self) -> list[str]:
+        """The changes that delete pillars, actions or activities (what a cut-off file does)."""
+        return [change for change in self.changes if change.startswith("removed ")]
 
     def lines(self) -> list[str]:
         verb = {"created": "would create" if self.dry_run else "created",
@@ -72,13 +79,15 @@ class ImportReport:
 
 def read_plan(data: bytes, office: Office, *, period: str | None = None) -> PlanDocument:
     """Parse and assemble without touching the database (beyond reading members)."""
-    parsed = parse(decode(data))
+    text = decode(data)
+    parsed = parse(text)
+    check_office(parsed.title, office, text)
     if period:
         parsed.period = period
     if not parsed.period:
         raise PlanImportError(
             None, "no fiscal year found in the plan's title (e.g. \"(2024-2025)\"); "
-            "give one with --period")
+            "give one (the upload's fiscal year field, or --period)")
     start, end = (int(y) for y in parsed.period.split("-"))
     if end != start + 1:
         raise PlanImportError(None, f"the fiscal year {parsed.period} does not span two "
@@ -88,6 +97,28 @@ def read_plan(data: bytes, office: Office, *, period: str | None = None) -> Plan
     document = assemble(parsed, member_index(office.region), office.code)
     _strategic_plan(document, office, create=False)  # refuse now, not half-way through writing
     return document
+
+
+def check_office(title: str, office: Office, text: str = "") -> None:
+    """Refuse a plan whose title names another office (``ROCB A/P Annual Work Plan`` uploaded
+    for ROCB ESA) and not this one; names the title's line when ``text`` is given."""
+    if not title:
+        return
+    folded = title.casefold()
+
+    def named(short_name: str) -> bool:
+        short = short_name.strip().casefold()
+        return bool(short) and re.search(rf"(?<!\w){re.escape(short)}(?!\w)", folded) is not None
+
+    if named(office.short_name):
+        return
+    for other in Office.objects.exclude(pk=office.pk).only("code", "short_name"):
+        if named(other.short_name):
+            line = next((n for n, raw in enumerate(text.splitlines(), start=1)
+                         if clean(raw) == title), None)
+            raise PlanImportError(
+                line, f"the plan's title names {other.short_name} ({other.code}): it is that "
+                f"office's plan, not {office.short_name}'s")
 
 
 def counts_of(document: PlanDocument) -> dict:
@@ -388,3 +419,53 @@ def _write_links(actions, activities, document) -> None:
             else:
                 link.see_also = True
     ActionActivity.objects.bulk_create(list(links.values()), batch_size=1000)
+
+
+# --- uploads waiting for confirmation ----------------------------------------------------------
+
+PENDING_UPLOAD_KEY = "plans:pending_upload"
+
+
+@dataclass
+class PendingUpload:
+    data: bytes
+    office_id: int
+    source_name: str
+    period: str
+
+
+def stash_upload(session, data: bytes, office: Office, source_name: str, *,
+                 period: str = "") -> str:
+    """Keep an uploaded plan in the session until the user confirms it; returns its sha256.
+
+    One pending upload per session: a new preview replaces the previous one.
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    session[PENDING_UPLOAD_KEY] = {
+        "sha256": sha,
+        "office": office.pk,
+        "source_name": source_name[:300],
+        "period": period or "",
+        "data": base64.b64encode(data).decode("ascii"),
+    }
+    return sha
+
+
+def pending_upload(session, sha: str) -> PendingUpload | None:
+    """The stashed upload with this sha256, or None when there is none, it is another file,
+    or its bytes no longer match the checksum."""
+    pending = session.get(PENDING_UPLOAD_KEY)
+    if not pending or not sha or pending.get("sha256") != sha:
+        return None
+    try:
+        data = base64.b64decode(pending["data"], validate=True)
+    except (KeyError, ValueError):
+        return None
+    if hashlib.sha256(data).hexdigest() != sha:
+        return None
+    return PendingUpload(data, pending["office"], pending.get("source_name", ""),
+                         pending.get("period", ""))
+
+
+def drop_upload(session) -> None:
+    session.pop(PENDING_UPLOAD_KEY, None)

@@ -1,1 +1,172 @@
-"""Views of the plans app (thin: logic lives in services.py / querysets.py)."""
+"""Views of the plans app (thin: logic lives in services.py / querysets.py).
+
+Every view requires sign-in and reads through ``restrict(user, action)``: a plan, action or
+activity outside the user's offices is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from workplan.core.access import ADMINISTER, VIEW, office_ids
+from workplan.directory.models import Office
+
+from . import services
+from .export import FORMATS, export_plan
+from .forms import ConfirmImportForm, PlanFilterForm, PlanUploadForm, syntax_error
+from .models import Action, Activity, WorkPlan
+from .querysets import annotate_links, explain_links, plan_members, plan_outline
+from .textplan.parser import PlanSyntaxError
+
+EXPORT_LABELS = {"json": "JSON", "txt": gettext_lazy("Text"), "docx": "Word", "xlsx": "Excel"}
+
+
+def may_import(user) -> bool:
+    """Superusers and admins of at least one office may import plans."""
+    ids = office_ids(user, ADMINISTER)
+    return ids is None or bool(ids)
+
+
+def _plan(request, office_code: str, period: str) -> WorkPlan:
+    return get_object_or_404(WorkPlan.objects.restrict(request.user, VIEW).for_page(),
+                             office__code=office_code, period=period)
+
+
+@login_required
+@require_GET
+def workplan_list(request):
+    plans = WorkPlan.objects.restrict(request.user, VIEW).for_list()
+    return render(request, "plans/workplan_list.html", {
+        "plans": plans,
+        "may_import": may_import(request.user),
+    })
+
+
+@login_required
+@require_GET
+def workplan_detail(request, office_code: str, period: str):
+    plan = _plan(request, office_code, period)
+    pillars = list(plan.pillars.order_by("number"))
+    form = PlanFilterForm(request.GET or None, members=plan_members(plan), pillars=pillars)
+    filters = form.filters()
+    context = {
+        "plan": plan,
+        "pillars": pillars,
+        "outline": plan_outline(plan, pillars, **filters),
+        "form": form,
+        "filtered": bool(filters),
+        "exports": [(fmt, EXPORT_LABELS.get(fmt, fmt)) for fmt in FORMATS],
+    }
+    if request.htmx and request.htmx.target == "plan-content":
+        return render(request, "plans/_plan_content.html", context)
+    return render(request, "plans/workplan_detail.html", context)
+
+
+@login_required
+@require_GET
+def workplan_export(request, office_code: str, period: str, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404(_("No such export format."))
+    plan = _plan(request, office_code, period)
+    filename, content_type, content = export_plan(plan, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+@require_GET
+def action_detail(request, pk: int):
+    action = get_object_or_404(
+        Action.objects.restrict(request.user, VIEW)
+        .select_related("work_plan__office").with_structure(),
+        pk=pk,
+    )
+    annotate_links(action)
+    return render(request, "plans/action_detail.html", {"action": action,
+                                                        "plan": action.work_plan})
+
+
+@login_required
+@require_GET
+def activity_detail(request, pk: int):
+    activity = get_object_or_404(
+        Activity.objects.restrict(request.user, VIEW)
+        .select_related("work_plan__office").with_links(),
+        pk=pk,
+    )
+    return render(request, "plans/activity_detail.html", {
+        "activity": activity,
+        "plan": activity.work_plan,
+        "links": explain_links(activity),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workplan_import(request):
+    """Upload a plan, preview what importing it would do, then confirm (or start again)."""
+    if not may_import(request.user):
+        raise Http404
+    if request.method == "POST" and "sha256" in request.POST:
+        return _confirm_import(request)
+    if request.method == "POST":
+        services.drop_upload(request.session)  # a new upload replaces any pending one
+        form = PlanUploadForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            office = form.cleaned_data["office"]
+            sha = services.stash_upload(request.session, form.data_bytes, office,
+                                        form.cleaned_data["file"].name,
+                                        period=form.cleaned_data["period"])
+            return render(request, "plans/workplan_import_preview.html", {
+                "report": form.report,
+                "office": office,
+                "confirm": ConfirmImportForm(initial={"sha256": sha}),
+                "source_name": form.cleaned_data["file"].name,
+            })
+    else:
+        form = PlanUploadForm(user=request.user)
+    return render(request, "plans/workplan_import.html", {"form": form})
+
+
+def _confirm_import(request):
+    confirm = ConfirmImportForm(request.POST)
+    pending = (services.pending_upload(request.session, confirm.cleaned_data["sha256"])
+               if confirm.is_valid() else None)
+    office = None
+    if pending is not None:
+        office = (Office.objects.restrict(request.user, ADMINISTER).select_related("region")
+                  .filter(pk=pending.office_id).first())
+    if pending is None or office is None:
+        return render(request, "plans/workplan_import.html", {
+            "form": PlanUploadForm(user=request.user),
+            "errors": [_("The file to import was not found: the preview has expired or belongs "
+                         "to another upload. Upload the file again; nothing was imported.")],
+        }, status=400)
+    try:
+        report = services.import_plan(pending.data, office, source_name=pending.source_name,
+                                      period=pending.period or None, user=request.user)
+    except PlanSyntaxError as exc:
+        services.drop_upload(request.session)
+        return render(request, "plans/workplan_import.html", {
+            "form": PlanUploadForm(user=request.user),
+            "errors": syntax_error(exc).messages,
+        }, status=400)
+    services.drop_upload(request.session)
+    if report.outcome == "unchanged":
+        messages.info(request, _("%(title)s is already up to date: nothing changed.")
+                      % {"title": report.title})
+    else:
+        messages.success(request, _("%(title)s was imported (%(outcome)s).") % {
+            "title": report.title,
+            "outcome": _("created") if report.outcome == "created" else _("updated"),
+        })
+    plan = report.work_plan or WorkPlan.objects.get(office=office, period=report.period)
+    return redirect(plan.get_absolute_url())
