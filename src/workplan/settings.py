@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "workplan.framework",
     "workplan.plans",
     "workplan.indicators",
+    "workplan.delivery",
 ]
 
 MIDDLEWARE = [

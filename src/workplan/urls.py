@@ -17,6 +17,7 @@ APP_URLS = [
     ("framework/", "workplan.framework"),
     ("plans/", "workplan.plans"),
     ("indicators/", "workplan.indicators"),
+    ("delivery/", "workplan.delivery"),
 ]
 
 urlpatterns = [

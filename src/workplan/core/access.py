@@ -10,6 +10,7 @@ a user's scope simply is not in the queryset, so views answer 404, never a revea
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 VIEW, CHANGE, ADMINISTER = "view", "change", "administer"
 
@@ -24,19 +25,42 @@ ROLE_ACTIONS = {
 }
 
 
-def office_ids(user, action: str = VIEW) -> list[int] | None:
-    """Offices where ``user`` may do ``action``; None means every office (superuser)."""
+# Roles that see a private record (a request, an event, a person) office-wide. Focal points and
+# experts see only their own part of such records: the model's ``narrow_scope`` says which.
+WIDE_ROLES = frozenset({"admin", "staff", "viewer"})
+
+
+def memberships(user) -> list[tuple[int, str, int | None]]:
+    """(office id, role, member id) of the user's roles, read once per request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cache = user.__dict__.get("_workplan_memberships")
+    if cache is None:
+        from .models import Membership
+
+        cache = list(Membership.objects.filter(user=user)
+                     .values_list("office_id", "role", "member_id"))
+        user.__dict__["_workplan_memberships"] = cache
+    return cache
+
+
+def office_ids(user, action: str = VIEW, roles=None) -> list[int] | None:
+    """Offices where ``user`` may do ``action``; None means every office (superuser).
+
+    ``roles`` limits the answer to roles of that set (e.g. ``WIDE_ROLES``).
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     if user.is_superuser:
         return None
-    cache = user.__dict__.setdefault("_workplan_roles", None)
-    if cache is None:
-        from .models import Membership
+    return [office for office, role, _member in memberships(user)
+            if action in ROLE_ACTIONS.get(role, ()) and (roles is None or role in roles)]
 
-        cache = list(Membership.objects.filter(user=user).values_list("office_id", "role"))
-        user.__dict__["_workplan_roles"] = cache
-    return [office for office, role in cache if action in ROLE_ACTIONS.get(role, ())]
+
+def focal_points(user) -> list[tuple[int, int]]:
+    """(office id, member id) for which ``user`` is a member focal point."""
+    return [(office, member) for office, role, member in memberships(user)
+            if role == "focal_point" and member is not None]
 
 
 def can(user, action: str, office) -> bool:
@@ -50,6 +74,15 @@ class RestrictedQuerySet(models.QuerySet):
         ids = office_ids(user, action)
         if ids is None:
             return self
+        if path is not None and getattr(self.model, "private", False):
+            # Private records: office-wide for admins, staff and viewers; focal points and
+            # experts get the narrow part the model defines (their member's, their own).
+            wide = office_ids(user, action, roles=WIDE_ROLES)
+            condition = Q(**{f"{path}__in": wide})
+            narrow = self.model.narrow_scope(user, action)
+            if narrow is not None:
+                condition |= narrow
+            return self.filter(condition)
         if path is not None:
             return self.filter(**{f"{path}__in": ids})
         region_path = getattr(self.model, "region_path", None)

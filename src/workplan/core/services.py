@@ -46,5 +46,5 @@ def assign_role(user, office, role: str, *, member=None) -> Membership:
         if not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-    user.__dict__.pop("_workplan_roles", None)
+    user.__dict__.pop("_workplan_memberships", None)
     return membership

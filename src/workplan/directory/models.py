@@ -1,6 +1,8 @@
 """Who is who: offices, the members of their regions, partners and people."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -155,8 +157,24 @@ class Person(TimeStampedModel):
                                 related_name="people", verbose_name=_("partner organisation"))
     position = models.CharField(_("position"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="person",
+                                verbose_name=_("user account"),
+                                help_text=_("An expert who signs in sees their own deployments."))
     history = HistoricalRecords()
     office_path = "office"
+    private = True  # personal data: focal points see their member's people, experts themselves
+
+    @classmethod
+    def narrow_scope(cls, user, action):
+        from workplan.core.access import VIEW, focal_points
+
+        if action != VIEW:
+            return Q(user=user) if action == "change" else None
+        condition = Q(user=user)
+        for office, member in focal_points(user):
+            condition |= Q(office_id=office, member_id=member)
+        return condition
 
     class Meta:
         ordering = ["full_name"]
@@ -166,3 +184,33 @@ class Person(TimeStampedModel):
 
     def __str__(self):
         return self.full_name
+
+
+class Accreditation(TimeStampedModel):
+    """A WCO accreditation of an expert in an area (e.g. risk management, AEO)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="accreditations",
+                               verbose_name=_("expert"))
+    area = models.CharField(_("area"), max_length=120)
+    accredited_on = models.DateField(_("accredited on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+    office_path = "person__office"
+
+    class Meta:
+        ordering = ["person__full_name", "area"]
+        verbose_name = _("accreditation")
+        verbose_name_plural = _("accreditations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(expires_on__gte=models.F("accredited_on")),
+                name="accreditation_dates_in_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.area}"
+
+    def is_valid_on(self, day) -> bool:
+        return self.accredited_on <= day and (self.expires_on is None or day <= self.expires_on)

@@ -1,0 +1,233 @@
+"""A plausible year of delivery for the sample plan, deterministic for a given seed.
+
+``workplan demo --scale small`` fills fiscal year 2024-2025 of ROCB A/P: partners, experts with
+accreditations, about 150 events (national workshops per member, sub-regional and regional
+workshops, missions, meetings the office attends, a few unplanned events), about 4,000
+participations, funding, and requests at every step of their life cycle. A new user sees a
+living system; tests and benchmarks get the same data every time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from workplan.directory.models import Accreditation, Member, Office, Partner, Person
+
+from .models import (
+    Event,
+    EventAction,
+    EventPartner,
+    Funding,
+    Participation,
+    Request,
+    RequestStep,
+)
+from .services import event_defaults_for
+
+PARTNERS = [
+    ("Customs Cooperation Fund of Japan", "CCF-Japan", "donor", "JPN"),
+    ("Customs Cooperation Fund of Korea", "CCF-Korea", "donor", "KOR"),
+    ("Customs Cooperation Fund of China", "CCF-China", "donor", "CHN"),
+    ("Asian Development Bank", "ADB", "ifi", "PHL"),
+    ("World Bank Group", "WBG", "ifi", ""),
+    ("Australian Border Force", "ABF", "donor", "AUS"),
+    ("New Zealand Customs Service", "NZCS", "donor", "NZL"),
+    ("United Nations Office on Drugs and Crime", "UNODC", "donor", ""),
+    ("United Nations Environment Programme", "UNEP", "donor", ""),
+    ("WCO Secretariat", "WCO", "wco", ""),
+    ("Regional Intelligence Liaison Office for Asia and the Pacific", "RILO A/P", "rilo", "KOR"),
+    ("Regional Training Centre Japan", "RTC Japan", "rtc", "JPN"),
+    ("Regional Training Centre India", "RTC India", "rtc", "IND"),
+    ("Regional Training Centre Malaysia", "RTC Malaysia", "rtc", "MYS"),
+]
+AREAS = ["Risk management", "AEO", "Customs valuation", "HS classification", "Rules of origin",
+         "Post-clearance audit", "Time Release Study", "WCO Data Model", "Integrity",
+         "Human resource management", "Enforcement", "Single Window"]
+GIVEN_F = ["Aiko", "Mei", "Siosaia", "Priya", "Nurul", "Linh", "Sarah", "Ana", "Farida",
+           "Sunita", "Mere", "Kim", "Yuki", "Dewi", "Maria", "Tashi", "Ayesha", "Noor"]
+GIVEN_M = ["Hiroshi", "Wei", "Tevita", "Rahul", "Ahmad", "Minh", "John", "Sione", "Kamal",
+           "Bilal", "Sokha", "Jin", "Kenji", "Budi", "Jose", "Karma", "Omar", "Ravi"]
+FAMILY = ["Tanaka", "Chen", "Fifita", "Sharma", "Abdullah", "Nguyen", "Smith", "Tupou",
+          "Rahman", "Khan", "Chea", "Park", "Sato", "Santoso", "Reyes", "Dorji", "Ali",
+          "Perera", "Lee", "Wong", "Silva", "Naidu", "Thapa", "Bataa", "Vong", "Kaur"]
+POSITIONS = ["Customs Officer", "Senior Customs Officer", "Deputy Director", "Director",
+             "Assistant Commissioner", "Risk Analyst", "Auditor", "Trainer", "Inspector"]
+
+
+def fy_bounds(start_year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(start_year, 7, 1), dt.date(start_year + 1, 6, 30)
+
+
+class Demo:
+    def __init__(self, office: Office, seed: int = 2024, year: int = 2024):
+        self.office = office
+        self.rng = random.Random(seed)
+        self.year = year
+        self.members = list(Member.objects.filter(region=office.region).order_by("iso3"))
+        self.people_by_member: dict[int, list[Person]] = {}
+        self.counter = 0
+
+    def person(self, member, gender=None, **extra) -> Person:
+        self.counter += 1
+        gender = gender or self.rng.choices(["female", "male", "undisclosed"], [38, 60, 2])[0]
+        given = self.rng.choice(GIVEN_F if gender == "female" else GIVEN_M)
+        name = f"{given} {self.rng.choice(FAMILY)} {self.counter:04d}"
+        email = f"{given}.{self.counter:04d}@customs.example".lower()
+        return Person(office=self.office, full_name=name, gender=gender, member=member,
+                      position=self.rng.choice(POSITIONS), email=email, **extra)
+
+    @transaction.atomic
+    def run(self) -> dict:
+        rng = self.rng
+        partners = []
+        for name, acronym, kind, country in PARTNERS:
+            partner, _ = Partner.objects.get_or_create(
+                name=name, defaults={"acronym": acronym, "kind": kind, "country": country})
+            partners.append(partner)
+        donors = [p for p in partners if p.kind in ("donor", "ifi")]
+        # Experts: accredited people of the region.
+        experts = Person.objects.bulk_create(
+            [self.person(rng.choice(self.members)) for _ in range(40)])
+        Accreditation.objects.bulk_create([
+            Accreditation(person=p, area=rng.choice(AREAS),
+                          accredited_on=dt.date(self.year - rng.randint(0, 6),
+                                                rng.randint(1, 12), 1),
+                          expires_on=None if rng.random() < 0.5 else
+                          dt.date(self.year + rng.randint(1, 4), 6, 30))
+            for p in experts])
+        # A pool of officials per member, reused across events as in real life.
+        pool = Person.objects.bulk_create(
+            [self.person(m) for m in self.members for _ in range(rng.randint(40, 70))])
+        for p in pool:
+            self.people_by_member.setdefault(p.member_id, []).append(p)
+
+        plan = self.office.work_plans.order_by("-start_year").first()
+        start, end = fy_bounds(plan.start_year if plan else self.year)
+        events = []
+        specs = []  # (event, activity, beneficiaries, host)
+        activities = list(plan.activities.prefetch_related("members", "actions")) if plan else []
+        for activity in activities:
+            defaults = event_defaults_for(activity)
+            if activity.kind == "national_workshop":
+                targets = [[m] for m in activity.members.all()]
+            elif activity.kind in ("subregional_workshop", "regional_workshop", "meeting",
+                                   "diagnostic_mission", "training"):
+                members = list(activity.members.all()) or rng.sample(self.members, 6)
+                targets = [members]
+            else:
+                continue
+            for beneficiaries in targets:
+                specs.append((activity, beneficiaries, defaults))
+        # Some planned events happen twice (a second session), some unplanned ones are added.
+        specs += [(a, b, d) for (a, b, d) in rng.sample(specs, min(60, len(specs)))]
+        for activity, beneficiaries, defaults in specs:
+            day = start + dt.timedelta(days=rng.randint(0, (end - start).days - 5))
+            length = rng.randint(2, 5)
+            status = rng.choices(["held", "confirmed", "planned", "postponed", "cancelled"],
+                                 [78, 7, 6, 5, 4])[0]
+            level = defaults["level"]
+            host = beneficiaries[0] if len(beneficiaries) == 1 else rng.choice(beneficiaries)
+            mode = rng.choices(["in_person", "virtual", "hybrid"], [80, 12, 8])[0]
+            events.append(Event(
+                office=self.office, activity=activity, title=defaults["title"],
+                kind=defaults["kind"], level=level, start_date=day,
+                end_date=day + dt.timedelta(days=length - 1),
+                city="" if mode == "virtual" else f"{host.name} capital",
+                country="" if mode == "virtual" else host.iso3,
+                mode=mode, host_member=host if level == "national" else None, status=status,
+                office_role=defaults["office_role"],
+                summary=f"{defaults['title']} brought together officials of "
+                        f"{', '.join(m.name for m in beneficiaries[:5])}."))
+        for _ in range(25):  # unplanned events
+            day = start + dt.timedelta(days=rng.randint(0, 360))
+            member = rng.choice(self.members)
+            events.append(Event(
+                office=self.office, title=f"Ad hoc expert mission on {rng.choice(AREAS)} "
+                f"for {member.name}", kind="mission", level="national", start_date=day,
+                end_date=day + dt.timedelta(days=2), city=f"{member.name} capital",
+                country=member.iso3, host_member=member, status="held"))
+            specs.append((None, [member], None))
+        events = Event.objects.bulk_create(events)
+        through = Event.beneficiaries.through
+        through.objects.bulk_create([through(event_id=e.pk, member_id=m.pk)
+                                     for e, (_a, ms, _d) in zip(events, specs, strict=True)
+                                     for m in ms])
+        EventAction.objects.bulk_create([
+            EventAction(event=e, action=action)
+            for e, (activity, _m, _d) in zip(events, specs, strict=True) if activity
+            for action in activity.actions.all()], ignore_conflicts=True)
+        roles, fundings, participations = [], [], []
+        for event, (_activity, beneficiaries, _d) in zip(events, specs, strict=True):
+            sponsor = rng.choice(donors)
+            roles.append(EventPartner(event=event, partner=sponsor, role="funder"))
+            if rng.random() < 0.3:
+                roles.append(EventPartner(event=event, partner=rng.choice(partners[9:]),
+                                          role="co_organiser"))
+            amount = Decimal(rng.randint(8, 120) * 500)
+            fundings.append(Funding(event=event, partner=sponsor, amount=amount,
+                                    currency="USD"))
+            if event.host_member and event.host_member.iso3 in ("JPN", "KOR", "AUS", "NZL",
+                                                                "CHN", "SGP"):
+                fundings.append(Funding(event=event, member=event.host_member,
+                                        amount=Decimal(rng.randint(2, 20) * 500),
+                                        currency="USD", in_kind=True, note="Venue and meals"))
+            if event.status != "held":
+                continue
+            size = rng.randint(26, 42) if event.level == "national" else rng.randint(30, 55)
+            chosen: set[int] = set()
+            for _ in range(size):
+                member = rng.choice(beneficiaries)
+                person = rng.choice(self.people_by_member[member.pk])
+                if person.pk in chosen:
+                    continue
+                chosen.add(person.pk)
+                participations.append(Participation(event=event, person=person,
+                                                    member=member, role="participant",
+                                                    attended=rng.random() > 0.03))
+            for expert in rng.sample(experts, rng.randint(1, 3)):
+                if expert.pk not in chosen:
+                    chosen.add(expert.pk)
+                    participations.append(Participation(event=event, person=expert,
+                                                        member=expert.member, role="expert"))
+        EventPartner.objects.bulk_create(roles, ignore_conflicts=True)
+        Funding.objects.bulk_create(fundings)
+        Participation.objects.bulk_create(participations, batch_size=2000)
+        requests = self.requests(events, plan)
+        return {"partners": len(partners), "experts": len(experts), "events": len(events),
+                "participations": len(participations), "requests": requests,
+                "people": len(pool) + len(experts)}
+
+    def requests(self, events, plan) -> int:
+        rng = self.rng
+        national = [e for e in events if e.level == "national" and e.host_member_id]
+        made = 0
+        for event in rng.sample(national, min(45, len(national))):
+            status = ("delivered" if event.status == "held" else
+                      "scheduled" if event.status in ("planned", "confirmed") else "accepted")
+            request = Request.objects.create(
+                office=self.office, member=event.host_member, topic=event.title,
+                activity=event.activity, status=status,
+                event=event if status in ("scheduled", "delivered") else None,
+                preferred_start=event.start_date - dt.timedelta(days=rng.randint(0, 30)),
+                notes="Requested by the Director General's office.")
+            path = ["received", "accepted", "scheduled", "delivered"]
+            for step in path[: path.index(status) + 1]:
+                RequestStep.objects.create(request=request, status=step)
+            made += 1
+        actions = list(plan.actions.all()) if plan else []
+        for _ in range(15):
+            member = rng.choice(self.members)
+            status = rng.choice(["received", "received", "accepted", "declined", "withdrawn"])
+            request = Request.objects.create(
+                office=self.office, member=member, status=status,
+                topic=f"Assistance on {rng.choice(AREAS).lower()}",
+                action=rng.choice(actions) if actions else None)
+            RequestStep.objects.create(request=request, status="received")
+            if status != "received":
+                RequestStep.objects.create(request=request, status=status)
+            made += 1
+        return made

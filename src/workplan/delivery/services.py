@@ -1,0 +1,196 @@
+"""Writes of delivery: request and event life cycles, events from the plan, attachments.
+
+Every function here is one unit of work: it checks everything first and then writes in one
+transaction, so a refused step changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from workplan.core.concurrency import save_versioned
+
+from .models import Attachment, Event, EventAction, Request, RequestStep
+
+
+class TransitionError(ValueError):
+    """A life-cycle step that is not allowed; names both states."""
+
+
+def _check_transition(model, current: str, target: str) -> None:
+    labels = dict(model.Status.choices)
+    if target not in labels:
+        raise TransitionError(_("Unknown status “%(status)s”.") % {"status": target})
+    if target not in model.TRANSITIONS[current]:
+        allowed = ", ".join(str(labels[s]) for s in sorted(model.TRANSITIONS[current]))
+        raise TransitionError(_(
+            "A %(what)s that is %(current)s cannot become %(target)s (allowed: %(allowed)s)."
+        ) % {"what": model._meta.verbose_name, "current": labels[current].lower(),
+             "target": labels[target].lower(), "allowed": allowed.lower() or _("none")})
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_request(*, office, member, topic: str, user=None, action=None, activity=None,
+                 preferred_start=None, preferred_end=None, notes: str = "") -> Request:
+    request = Request.objects.create(
+        office=office, member=member, topic=topic, action=action, activity=activity,
+        preferred_start=preferred_start, preferred_end=preferred_end, notes=notes,
+        filed_by=user if user and user.pk else None)
+    RequestStep.objects.create(request=request, status=request.status, by=request.filed_by,
+                               note=_("Filed"))
+    return request
+
+
+@transaction.atomic
+def move_request(request: Request, target: str, *, user=None, note: str = "",
+                 event: Event | None = None, expected_version: int | None = None) -> Request:
+    """Move a request one step forward in its life cycle, recording who and when."""
+    _check_transition(Request, request.status, target)
+    if target == Request.Status.SCHEDULED:
+        if event is None:
+            raise TransitionError(_("Scheduling a request needs the event it is scheduled as."))
+        request.event = event
+    if target == Request.Status.DELIVERED and (request.event is None
+                                              or request.event.status != Event.Status.HELD):
+        raise TransitionError(_("A request is delivered when its event has been held."))
+    request.status = target
+    save_versioned(request, request.version if expected_version is None else expected_version)
+    RequestStep.objects.create(request=request, status=target,
+                               by=user if user and user.pk else None, note=note)
+    return request
+
+
+# --- events -----------------------------------------------------------------------------------
+
+ACTIVITY_KIND_TO_EVENT = {
+    "national_workshop": (Event.Kind.WORKSHOP, Event.Level.NATIONAL),
+    "subregional_workshop": (Event.Kind.WORKSHOP, Event.Level.SUBREGIONAL),
+    "regional_workshop": (Event.Kind.WORKSHOP, Event.Level.REGIONAL),
+    "training": (Event.Kind.TRAINING, Event.Level.NATIONAL),
+    "diagnostic_mission": (Event.Kind.MISSION, Event.Level.NATIONAL),
+    "meeting": (Event.Kind.MEETING, Event.Level.REGIONAL),
+    "survey": (Event.Kind.OTHER, Event.Level.REGIONAL),
+    "publication": (Event.Kind.OTHER, Event.Level.REGIONAL),
+    "standing_task": (Event.Kind.OTHER, Event.Level.NATIONAL),
+}
+
+
+def event_defaults_for(activity, member=None) -> dict:
+    """What an event of a planned activity starts with: kind, level, title, beneficiaries.
+
+    A national workshop planned "for Lao PDR, Vanuatu and Viet Nam" is one event per member:
+    pass the member, and the event is that member's (host and beneficiary).
+    """
+    kind, level = ACTIVITY_KIND_TO_EVENT.get(activity.kind, (Event.Kind.OTHER,
+                                                             Event.Level.NATIONAL))
+    if "accreditation" in activity.title.lower():
+        kind = Event.Kind.ACCREDITATION
+    beneficiaries = [member] if member else list(activity.members.all())
+    return {
+        "title": activity.title,
+        "kind": kind,
+        "level": level,
+        "host_member": member if level == Event.Level.NATIONAL else None,
+        "beneficiaries": beneficiaries,
+        "office_role": (Event.OfficeRole.ATTENDED if activity.title.lower().startswith("attend")
+                        else Event.OfficeRole.ORGANISED),
+    }
+
+
+@transaction.atomic
+def record_event(*, office, title: str, kind: str, level: str, start_date, end_date,
+                 activity=None, actions=None, beneficiaries=(), partners=(), user=None,
+                 **fields) -> Event:
+    """Create an event; it serves its activity's actions unless ``actions`` are given."""
+    event = Event(office=office, activity=activity, title=title, kind=kind, level=level,
+                  start_date=start_date, end_date=end_date, **fields)
+    event.full_clean()
+    event.save()
+    event.beneficiaries.set(beneficiaries)
+    if actions is None:
+        actions = list(activity.actions.all()) if activity is not None else []
+    EventAction.objects.bulk_create([EventAction(event=event, action=a) for a in actions])
+    for partner, role in partners:
+        event.partner_roles.create(partner=partner, role=role)
+    return event
+
+
+@transaction.atomic
+def move_event(event: Event, target: str, *, user=None,
+               expected_version: int | None = None) -> Event:
+    _check_transition(Event, event.status, target)
+    event.status = target
+    save_versioned(event, event.version if expected_version is None else expected_version,
+                   fields=["status"])
+    if target == Event.Status.HELD:
+        for request in event.requests.filter(status=Request.Status.SCHEDULED):
+            move_request(request, Request.Status.DELIVERED, user=user,
+                         note=_("Event held"))
+    return event
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+# Extension -> (content type, magic bytes the file must start with).
+ALLOWED_ATTACHMENTS = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             (b"PK\x03\x04",)),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             (b"PK\x03\x04",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "csv": ("text/csv", ()),
+}
+
+
+class AttachmentError(ValueError):
+    pass
+
+
+def check_attachment(name: str, data: bytes) -> tuple[str, str]:
+    """Return a safe file name and the content type, or refuse the file with a reason."""
+    import os
+    import re
+
+    base = os.path.basename(name.replace("\\", "/")).strip()
+    extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
+    if extension not in ALLOWED_ATTACHMENTS:
+        allowed = ", ".join(sorted(ALLOWED_ATTACHMENTS))
+        raise AttachmentError(_("“%(name)s”: files of this type are not accepted "
+                                "(accepted: %(allowed)s).") % {"name": base, "allowed": allowed})
+    limit = settings.WORKPLAN_MAX_ATTACHMENT
+    if len(data) > limit:
+        raise AttachmentError(_("“%(name)s” is %(size).1f MB; the limit is %(limit).0f MB.") % {
+            "name": base, "size": len(data) / 1e6, "limit": limit / 1e6})
+    if not data:
+        raise AttachmentError(_("“%(name)s” is empty.") % {"name": base})
+    content_type, magic = ALLOWED_ATTACHMENTS[extension]
+    if magic and not data.startswith(magic):
+        raise AttachmentError(_("“%(name)s” is not really a .%(ext)s file.") % {
+            "name": base, "ext": extension})
+    if not magic and b"\x00" in data[:4096]:
+        raise AttachmentError(_("“%(name)s” is not a text file.") % {"name": base})
+    stem = re.sub(r"[^\w.-]+", "-", base.rsplit(".", 1)[0]).strip(".-")[:80] or "file"
+    return f"{stem}.{extension}", content_type
+
+
+@transaction.atomic
+def add_attachment(event: Event, *, name: str, data: bytes, kind: str, user=None) -> Attachment:
+    from django.core.files.base import ContentFile
+
+    safe_name, content_type = check_attachment(name, data)
+    attachment = Attachment(event=event, kind=kind, name=safe_name, size=len(data),
+                            content_type=content_type,
+                            uploaded_by=user if user and user.pk else None)
+    attachment.file.save(safe_name, ContentFile(data), save=False)
+    attachment.save()
+    return attachment
