@@ -1,0 +1,3 @@
+"""Views of delivery: overview (thin: reads in querysets.py, writes in services.py)."""
+
+urlpatterns = []
