@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -105,6 +106,12 @@ class Request(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("delivery:request_detail", args=[self.pk])
+
+    def clean(self):
+        if (self.preferred_start and self.preferred_end
+                and self.preferred_end < self.preferred_start):
+            raise ValidationError({"preferred_end": _("The preferred period ends before it "
+                                                      "starts.")})
 
 
 class RequestStep(models.Model):
@@ -239,7 +246,9 @@ class Event(VersionedModel):
                    models.Index(fields=["status", "start_date"])]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")),
-                                   name="event_dates_in_order"),
+                                   name="event_dates_in_order",
+                                   violation_error_message=_("The event ends before it "
+                                                             "starts.")),
         ]
 
     def __str__(self):
@@ -247,6 +256,10 @@ class Event(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("delivery:event_detail", args=[self.pk])
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The event ends before it starts.")})
 
 
 class EventAction(models.Model):
