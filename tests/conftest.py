@@ -80,11 +80,12 @@ def make_user(django_user_model, office):
     counter = itertools.count(1)
 
     def make(role: str | None = Role.STAFF, *, office: Office | None = None,
-             username: str | None = None, **fields):
+             username: str | None = None, member=None, **fields):
         username = username or f"{role or 'norole'}-{next(counter)}"
         user = django_user_model.objects.create_user(username, password=TEST_PASSWORD, **fields)
         if role is not None:
-            Membership.objects.create(user=user, office=office or default_office, role=role)
+            Membership.objects.create(user=user, office=office or default_office, role=role,
+                                      member=member)
         return user
 
     return make

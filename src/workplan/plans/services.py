@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from workplan.directory.models import Member, Office
@@ -153,8 +154,10 @@ def import_plan(data: bytes, office: Office, *, source_name: str = "", user=None
     if existing is None:
         outcome, changes = "created", []
     else:
-        changes = diff_snapshots(plan_snapshot(existing), new)
+        old = plan_snapshot(existing)
+        changes = diff_snapshots(old, new)
         outcome = "updated" if changes else "unchanged"
+        _refuse_removing_what_is_used(existing, old, new)
     report = ImportReport(office.code, document.title, document.period, outcome, dry_run,
                           counts_of(document), document.warnings, changes, existing, document)
     if dry_run or outcome == "unchanged":
@@ -169,6 +172,28 @@ def import_plan(data: bytes, office: Office, *, source_name: str = "", user=None
         )
     report.work_plan = work_plan
     return report
+
+
+def _refuse_removing_what_is_used(work_plan: WorkPlan, old: dict, new: dict) -> None:
+    """An edited plan may not drop an action or activity that events or requests point at:
+    say which, before anything is written (the database would refuse it half-way)."""
+    gone_actions = old["actions"].keys() - new["actions"].keys()
+    gone_activities = old["activities"].keys() - new["activities"].keys()
+    if not gone_actions and not gone_activities:
+        return
+    used = []
+    for action in (work_plan.actions.filter(code__in=gone_actions)
+                   .annotate(uses=Count("event_links", distinct=True)
+                             + Count("requests", distinct=True)).filter(uses__gt=0)):
+        used.append(f"action {action.code} ({action.uses} events or requests)")
+    for activity in (work_plan.activities.filter(key__in=gone_activities)
+                     .annotate(uses=Count("events", distinct=True)
+                               + Count("requests", distinct=True)).filter(uses__gt=0)):
+        used.append(f'activity "{activity.title}" ({activity.uses} events or requests)')
+    if used:
+        raise PlanImportError(None, "the new plan removes what delivery records use: "
+                              + "; ".join(used) + ". Keep them in the plan, or move those "
+                              "records to other actions and activities first")
 
 
 def diff_snapshots(old: dict, new: dict) -> list[str]:
