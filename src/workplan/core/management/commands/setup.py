@@ -1,7 +1,8 @@
 """``workplan setup``: make a working installation; running it again keeps the data.
 
 Migrates (which loads the directory and creates ROCB A/P), imports the sample plan when the
-office has no plan yet, and creates an ``admin`` account whose random password is printed
+office has no plan yet and fills its year with demonstration delivery data (``--no-demo`` to
+skip), and creates an ``admin`` account whose random password is printed
 once. ``make run`` calls it before serving.
 """
 
@@ -21,8 +22,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-sample", action="store_true",
                             help="do not import the sample plan")
+        parser.add_argument("--no-demo", action="store_true",
+                            help="do not fill the sample year with demonstration delivery data")
 
-    def handle(self, *args, no_sample=False, **options):
+    def handle(self, *args, no_sample=False, no_demo=False, **options):
         from workplan.core.models import Membership, Role
         from workplan.directory.models import Office
         from workplan.plans.services import import_plan
@@ -34,6 +37,14 @@ class Command(BaseCommand):
             data = resources.files("workplan.plans").joinpath("data", SAMPLE).read_bytes()
             report = import_plan(data, office, source_name=SAMPLE)
             self.stdout.write(f"Sample plan imported: {report.lines()[1].strip()}")
+            if not no_demo and not office.events.exists():
+                from workplan.delivery.demo import Demo
+
+                counts = Demo(office).run()
+                self.stdout.write(
+                    "Demonstration delivery data loaded for the sample year (for real work, "
+                    "start from an empty database with: workplan setup --no-demo): "
+                    + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
         User = get_user_model()
         if not User.objects.filter(is_superuser=True).exists():
             password = secrets.token_urlsafe(12)
