@@ -194,3 +194,87 @@ def add_attachment(event: Event, *, name: str, data: bytes, kind: str, user=None
     attachment.file.save(safe_name, ContentFile(data), save=False)
     attachment.save()
     return attachment
+
+
+# --- edits from the event pages ---------------------------------------------------------------
+
+
+@transaction.atomic
+def update_event(event: Event, *, expected_version: int, beneficiaries=None, actions=None,
+                 user=None) -> Event:
+    """Save an edited event (its fields already set) if nobody saved it since
+    ``expected_version``; then its beneficiaries and actions. ``EditConflict`` otherwise, and
+    nothing is written."""
+    event.full_clean()
+    save_versioned(event, expected_version)
+    if beneficiaries is not None:
+        event.beneficiaries.set(beneficiaries)
+    if actions is not None:
+        keep = {action.pk for action in actions}
+        event.action_links.exclude(action_id__in=keep).delete()
+        known = set(event.action_links.values_list("action_id", flat=True))
+        EventAction.objects.bulk_create([EventAction(event=event, action_id=pk)
+                                         for pk in sorted(keep - known)])
+    return event
+
+
+def add_event_partner(event: Event, partner, role: str):
+    """Name a partner of the event in a role (once per partner and role)."""
+    link, _created = event.partner_roles.get_or_create(partner=partner, role=role)
+    return link
+
+
+def remove_event_partner(link) -> None:
+    link.delete()
+
+
+@transaction.atomic
+def add_funding(event: Event, *, amount, currency: str, partner=None, member=None,
+                in_kind: bool = False, note: str = ""):
+    """Record money (or in-kind support) for the event from one partner or one member."""
+    from .models import Funding
+
+    funding = Funding(event=event, partner=partner, member=member, amount=amount,
+                      currency=currency.upper(), in_kind=in_kind, note=note)
+    funding.full_clean()
+    funding.save()
+    return funding
+
+
+def remove_funding(funding) -> None:
+    funding.delete()
+
+
+def remove_attachment(attachment: Attachment) -> None:
+    """Delete the attachment's row, then its file (a file left behind is harmless)."""
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+class ParticipationError(ValueError):
+    """A participation that cannot be recorded (the person is already registered)."""
+
+
+@transaction.atomic
+def add_participation(event: Event, person=None, *, role: str = "participant",
+                      attended: bool = True, new_person: dict | None = None):
+    """Register a known person, or a new one (``new_person``: Person fields), at the event."""
+    from workplan.directory.models import Person
+
+    from .models import Participation
+
+    if person is None:
+        person = Person(office=event.office, **(new_person or {}))
+        person.full_clean()
+        person.save()
+    elif Participation.objects.filter(event=event, person=person).exists():
+        raise ParticipationError(_("%(name)s is already registered for this event.")
+                                 % {"name": person.full_name})
+    return Participation.objects.create(event=event, person=person, role=role,
+                                        attended=attended, member=person.member)
+
+
+def remove_participation(participation) -> None:
+    participation.delete()
