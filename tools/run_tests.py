@@ -24,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,11 +52,25 @@ class Result:
 
 def banner(text: str) -> None:
     line = "#" * 78
-    print(f"\n{line}\n# {text}\n{line}\n", flush=True)
+    say(f"\n{line}\n# {text}\n{line}\n\n")
 
 
 def is_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+# When both databases run at once, each run's output is kept and printed when it ends.
+_RUNNING: list[subprocess.Popen] = []
+_buffered = threading.local()
+
+
+def say(text: str) -> None:
+    lines = getattr(_buffered, "lines", None)
+    if lines is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        lines.append(text)
 
 
 def run_pytest(database: str, database_url: str, home: Path, args: list[str]) -> Result:
@@ -70,7 +85,7 @@ def run_pytest(database: str, database_url: str, home: Path, args: list[str]) ->
     if sys.stdout.isatty() and not any(a.startswith("--color") for a in args):
         cmd.append("--color=yes")
     cmd += args
-    print(f"$ DATABASE_URL={database_url} {' '.join(cmd)}", flush=True)
+    say(f"$ DATABASE_URL={database_url} {' '.join(cmd)}\n")
     started = time.monotonic()
     summary = ""
     # Stream the output live and remember pytest's final "N passed in Xs" line.
@@ -85,9 +100,10 @@ def run_pytest(database: str, database_url: str, home: Path, args: list[str]) ->
         bufsize=1,
     ) as proc:
         assert proc.stdout is not None
+        _RUNNING.append(proc)
         try:
             for line in proc.stdout:
-                sys.stdout.write(line)
+                say(line)
                 match = SUMMARY_RE.match(ANSI_RE.sub("", line.strip()))
                 if match:
                     summary = match.group(1)
@@ -95,6 +111,8 @@ def run_pytest(database: str, database_url: str, home: Path, args: list[str]) ->
         except BaseException:
             proc.terminate()
             raise
+        finally:
+            _RUNNING.remove(proc)
     seconds = time.monotonic() - started
     if code == 5:
         summary = (summary or "") + " (no tests collected: counted as a failure)"
@@ -260,8 +278,10 @@ class PostgresCluster:
             return "(no server log)"
 
     def __exit__(self, *exc: object) -> None:
-        # Ignore Ctrl-C while cleaning up, so the cluster is never left running.
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # Ignore Ctrl-C while cleaning up, so the cluster is never left running (signal
+        # handlers can only be set from the main thread; elsewhere the main thread waits).
+        in_main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
         try:
             if self.started:
                 try:
@@ -274,7 +294,8 @@ class PostgresCluster:
                 shutil.rmtree(self.tmp, ignore_errors=True)
                 self.tmp = None
         finally:
-            signal.signal(signal.SIGINT, previous)
+            if in_main:
+                signal.signal(signal.SIGINT, previous)
 
 
 def run_postgres(args: list[str]) -> Result:
@@ -301,6 +322,40 @@ def run_postgres(args: list[str]) -> Result:
         return Result("PostgreSQL", 1, f"cluster error: {str(error).splitlines()[0]}")
 
 
+def run_in_parallel(runs, argv: list[str]) -> list[Result]:
+    """Both databases at once (the machine has 2 cores and a run is mostly one of them);
+    each run's output is printed whole when it ends. WORKPLAN_TEST_PARALLEL=0 runs them
+    one after the other, streaming."""
+    results: dict[int, Result] = {}
+
+    def work(index, run):
+        _buffered.lines = []
+        try:
+            results[index] = run(argv)
+        except BaseException as error:  # reported below, never lost in a thread
+            results[index] = Result(run.__name__, 1, f"runner error: {error!r}")
+        finally:
+            output = "".join(_buffered.lines)
+            _buffered.lines = None
+            with _print_lock:
+                sys.stdout.write(output)
+                sys.stdout.flush()
+
+    print("Running the suite on SQLite and on PostgreSQL at the same time; each run's output "
+          "follows when it ends (WORKPLAN_TEST_PARALLEL=0 to run them in turn).", flush=True)
+    threads = [threading.Thread(target=work, args=(i, run), daemon=True)
+               for i, run in enumerate(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        while thread.is_alive():
+            thread.join(timeout=0.5)
+    return [results[i] for i in range(len(runs))]
+
+
+_print_lock = threading.Lock()
+
+
 def main(argv: list[str]) -> int:
     # Turn SIGTERM into an exception so `finally` blocks stop the cluster.
     def on_sigterm(signum, frame):
@@ -312,12 +367,17 @@ def main(argv: list[str]) -> int:
         print(f"WORKPLAN_TEST_DB must be sqlite, postgres or both, not {which!r}", file=sys.stderr)
         return 2
     results: list[Result] = []
+    runs = ([run_sqlite] if which in {"sqlite", "both"} else []) + (
+        [run_postgres] if which in {"postgres", "both"} else [])
+    parallel = len(runs) > 1 and os.environ.get("WORKPLAN_TEST_PARALLEL", "1") != "0"
     try:
-        if which in {"sqlite", "both"}:
-            results.append(run_sqlite(argv))
-        if which in {"postgres", "both"}:
-            results.append(run_postgres(argv))
+        if parallel:
+            results = run_in_parallel(runs, argv)
+        else:
+            results = [run(argv) for run in runs]
     except KeyboardInterrupt:
+        for proc in list(_RUNNING):
+            proc.terminate()
         print("\nInterrupted.", file=sys.stderr)
         return 130
 

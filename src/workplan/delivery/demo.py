@@ -54,6 +54,16 @@ GIVEN_M = ["Hiroshi", "Wei", "Tevita", "Rahul", "Ahmad", "Minh", "John", "Sione"
 FAMILY = ["Tanaka", "Chen", "Fifita", "Sharma", "Abdullah", "Nguyen", "Smith", "Tupou",
           "Rahman", "Khan", "Chea", "Park", "Sato", "Santoso", "Reyes", "Dorji", "Ali",
           "Perera", "Lee", "Wong", "Silva", "Naidu", "Thapa", "Bataa", "Vong", "Kaur"]
+CAPITALS = {
+    "AFG": "Kabul", "AUS": "Canberra", "BGD": "Dhaka", "BRN": "Bandar Seri Begawan",
+    "BTN": "Thimphu", "CHN": "Beijing", "FJI": "Suva", "HKG": "Hong Kong", "IDN": "Jakarta",
+    "IND": "New Delhi", "IRN": "Tehran", "JPN": "Tokyo", "KHM": "Phnom Penh", "KOR": "Seoul",
+    "LAO": "Vientiane", "LKA": "Colombo", "MAC": "Macao", "MDV": "Male", "MMR": "Nay Pyi Taw",
+    "MNG": "Ulaanbaatar", "MYS": "Kuala Lumpur", "NPL": "Kathmandu", "NZL": "Wellington",
+    "PAK": "Islamabad", "PHL": "Manila", "PLW": "Ngerulmud", "PNG": "Port Moresby",
+    "SGP": "Singapore", "SLB": "Honiara", "THA": "Bangkok", "TLS": "Dili", "TON": "Nuku'alofa",
+    "VNM": "Hanoi", "VUT": "Port Vila", "WSM": "Apia",
+}
 POSITIONS = ["Customs Officer", "Senior Customs Officer", "Deputy Director", "Director",
              "Assistant Commissioner", "Risk Analyst", "Auditor", "Trainer", "Inspector"]
 
@@ -136,7 +146,7 @@ class Demo:
                 office=self.office, activity=activity, title=defaults["title"],
                 kind=defaults["kind"], level=level, start_date=day,
                 end_date=day + dt.timedelta(days=length - 1),
-                city="" if mode == "virtual" else f"{host.name} capital",
+                city="" if mode == "virtual" else CAPITALS.get(host.iso3, host.name),
                 country="" if mode == "virtual" else host.iso3,
                 mode=mode, host_member=host if level == "national" else None, status=status,
                 office_role=defaults["office_role"],
@@ -148,7 +158,7 @@ class Demo:
             events.append(Event(
                 office=self.office, title=f"Ad hoc expert mission on {rng.choice(AREAS)} "
                 f"for {member.name}", kind="mission", level="national", start_date=day,
-                end_date=day + dt.timedelta(days=2), city=f"{member.name} capital",
+                end_date=day + dt.timedelta(days=2), city=CAPITALS.get(member.iso3, member.name),
                 country=member.iso3, host_member=member, status="held"))
             specs.append((None, [member], None))
         events = Event.objects.bulk_create(events)
