@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from workplan.core import uploads
 from workplan.directory.models import Member, Office
 from workplan.directory.querysets import member_index
 from workplan.framework.models import Milestone, Objective, StrategicPlan
@@ -461,36 +461,20 @@ class PendingUpload:
 
 def stash_upload(session, data: bytes, office: Office, source_name: str, *,
                  period: str = "") -> str:
-    """Keep an uploaded plan in the session until the user confirms it; returns its sha256.
-
-    One pending upload per session: a new preview replaces the previous one.
-    """
-    sha = hashlib.sha256(data).hexdigest()
-    session[PENDING_UPLOAD_KEY] = {
-        "sha256": sha,
-        "office": office.pk,
-        "source_name": source_name[:300],
-        "period": period or "",
-        "data": base64.b64encode(data).decode("ascii"),
-    }
-    return sha
+    """Keep an uploaded plan in the session until the user confirms it; returns its sha256."""
+    return uploads.stash(session, PENDING_UPLOAD_KEY, data, office=office.pk,
+                         source_name=source_name[:300], period=period or "")
 
 
 def pending_upload(session, sha: str) -> PendingUpload | None:
-    """The stashed upload with this sha256, or None when there is none, it is another file,
-    or its bytes no longer match the checksum."""
-    pending = session.get(PENDING_UPLOAD_KEY)
-    if not pending or not sha or pending.get("sha256") != sha:
+    """The stashed upload with this sha256, or None (none, another file, bytes changed)."""
+    found = uploads.pending(session, PENDING_UPLOAD_KEY, sha)
+    if found is None:
         return None
-    try:
-        data = base64.b64decode(pending["data"], validate=True)
-    except (KeyError, ValueError):
-        return None
-    if hashlib.sha256(data).hexdigest() != sha:
-        return None
-    return PendingUpload(data, pending["office"], pending.get("source_name", ""),
-                         pending.get("period", ""))
+    data, context = found
+    return PendingUpload(data, context.get("office"), context.get("source_name", ""),
+                         context.get("period", ""))
 
 
 def drop_upload(session) -> None:
-    session.pop(PENDING_UPLOAD_KEY, None)
+    uploads.drop(session, PENDING_UPLOAD_KEY)

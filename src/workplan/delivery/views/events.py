@@ -7,8 +7,6 @@ Every view requires sign-in and reads through ``restrict(user, VIEW)`` (pages) o
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from workplan.core import uploads
 from workplan.core.access import CHANGE, VIEW, WIDE_ROLES, can, office_ids
 from workplan.core.concurrency import EditConflict
 from workplan.directory.models import Member, Person
@@ -473,23 +472,15 @@ def participation_remove(request, pk: int):
 
 def _stash_sheet(session, event, name: str, data: bytes) -> str:
     """Keep an uploaded sheet in the session until the import is confirmed (one at a time)."""
-    sha = hashlib.sha256(data).hexdigest()
-    session[SHEET_SESSION_KEY] = {"sha256": sha, "event": event.pk, "name": name[:200],
-                                  "data": base64.b64encode(data).decode("ascii")}
-    return sha
+    return uploads.stash(session, SHEET_SESSION_KEY, data, event=event.pk, name=name[:200])
 
 
 def _pending_sheet(session, sha: str, event) -> tuple[str, bytes] | None:
-    pending = session.get(SHEET_SESSION_KEY)
-    if not pending or not sha or pending.get("sha256") != sha or pending.get("event") != event.pk:
+    found = uploads.pending(session, SHEET_SESSION_KEY, sha, event=event.pk)
+    if found is None:
         return None
-    try:
-        data = base64.b64decode(pending["data"], validate=True)
-    except (KeyError, ValueError):
-        return None
-    if hashlib.sha256(data).hexdigest() != sha:
-        return None
-    return pending.get("name", ""), data
+    data, context = found
+    return context.get("name", ""), data
 
 
 def _report_page(request, event, *, name, headers, mapping_form, report=None, error=None,
