@@ -166,13 +166,10 @@ class Demo:
         through.objects.bulk_create([through(event_id=e.pk, member_id=m.pk)
                                      for e, (_a, ms, _d) in zip(events, specs, strict=True)
                                      for m in ms])
-        # Unplanned events serve an action too (a mission on risk management serves 1-(a)).
-        actions = list(plan.actions.order_by("position")) if plan else []
         EventAction.objects.bulk_create([
             EventAction(event=e, action=action)
-            for e, (activity, _m, _d) in zip(events, specs, strict=True)
-            for action in (activity.actions.all() if activity else
-                           [rng.choice(actions)] if actions else [])], ignore_conflicts=True)
+            for e, (activity, _m, _d) in zip(events, specs, strict=True) if activity
+            for action in activity.actions.all()], ignore_conflicts=True)
         roles, fundings, participations = [], [], []
         for event, (_activity, beneficiaries, _d) in zip(events, specs, strict=True):
             sponsor = rng.choice(donors)
