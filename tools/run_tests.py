@@ -347,9 +347,18 @@ def run_in_parallel(runs, argv: list[str]) -> list[Result]:
                for i, run in enumerate(runs)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        while thread.is_alive():
-            thread.join(timeout=0.5)
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(timeout=0.5)
+    except KeyboardInterrupt:
+        # Stop the test processes, then let each run's own cleanup (the PostgreSQL cluster's
+        # stop) finish before leaving: daemon threads would otherwise die mid-cleanup.
+        for proc in list(_RUNNING):
+            proc.terminate()
+        for thread in threads:
+            thread.join(timeout=60)
+        raise
     return [results[i] for i in range(len(runs))]
 
 
