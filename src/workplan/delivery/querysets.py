@@ -19,9 +19,6 @@ class EventQuerySet(RestrictedQuerySet):
     def held(self):
         return self.filter(status="held")
 
-    def in_period(self, start, end):
-        return self.filter(start_date__gte=start, start_date__lte=end)
-
     def overlapping(self, first, last):
         """Events with at least one day between ``first`` and ``last`` (inclusive)."""
         return self.filter(start_date__lte=last, end_date__gte=first)

@@ -138,9 +138,6 @@ class ActivityQuerySet(RestrictedQuerySet):
         return self.select_related("work_plan__office").order_by(
             "work_plan__office__code", "-work_plan__start_year", "position")
 
-    def for_member(self, member):
-        return self.filter(members=member)
-
 
 # --- the plan page -----------------------------------------------------------------------------
 
