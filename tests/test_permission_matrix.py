@@ -119,6 +119,11 @@ PAGES: dict[str, Page] = {
     "delivery:calendar_ics": Page(),
     "delivery:expert_list": Page(),
     "delivery:expert_detail": Page("person", narrow=OWN),
+    # indicators: the IPTT and the dashboard (published figures: whoever sees the plan)
+    "indicators:indicators_home": Page(ok=frozenset({302})),
+    "indicators:iptt": Page("plan"),
+    "indicators:iptt_xlsx": Page("plan"),
+    "indicators:dashboard": Page("plan"),
 }
 
 

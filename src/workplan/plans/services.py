@@ -14,6 +14,7 @@ from workplan.core import uploads
 from workplan.directory.models import Member, Office
 from workplan.directory.querysets import member_index
 from workplan.framework.models import Milestone, Objective, StrategicPlan
+from workplan.indicators.binding import apply as bind_indicator
 from workplan.indicators.models import Indicator
 
 from .models import (
@@ -371,9 +372,13 @@ def _upsert_indicators(actions, document) -> None:
             wanted.add((action.pk, position))
             indicator = existing.get((action.pk, position))
             if indicator is None:
-                to_create.append(Indicator(action=action, position=position, text=text))
+                indicator = Indicator(action=action, position=position, text=text)
+                bind_indicator(indicator)
+                to_create.append(indicator)
             elif indicator.text != text:
                 indicator.text = text
+                indicator.action = action
+                bind_indicator(indicator)
                 to_update.append(indicator)
     stale = [i.pk for key, i in existing.items() if key not in wanted]
     if stale:
@@ -381,7 +386,8 @@ def _upsert_indicators(actions, document) -> None:
     if to_create:
         bulk_create_with_history(to_create, Indicator, batch_size=500)
     if to_update:
-        bulk_update_with_history(to_update, Indicator, ["text"], batch_size=500)
+        bulk_update_with_history(to_update, Indicator, ["text", "measure", "params", "cumulative"],
+                                  batch_size=500)
 
 
 def _upsert_activities(work_plan, document, office) -> dict[str, Activity]:

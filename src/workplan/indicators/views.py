@@ -1,1 +1,0 @@
-"""Views of the indicators app (thin: logic lives in services.py / querysets.py)."""

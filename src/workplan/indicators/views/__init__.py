@@ -1,0 +1,1 @@
+"""Views of indicators, one module per area; each module lists its own ``urlpatterns``."""
