@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import IntegerField, Value
-from django.db.models.functions import Cast, ExtractMonth, Mod
+from django.db.models import F, Func, IntegerField
 from django.utils.translation import gettext as _
 
 
@@ -55,6 +54,9 @@ class Period:
 
     @property
     def months_label(self) -> str:
+        """"Jul – Sep 2024" for a quarter, "Jul 2024 – Jun 2025" for a year."""
+        if self.start.year == self.end.year:
+            return f"{self.start:%b} – {self.end:%b %Y}"
         return f"{self.start:%b %Y} – {self.end:%b %Y}"
 
     def quarters(self) -> list[Period]:
@@ -80,11 +82,41 @@ def current_period(today: dt.date, start_month: int = 7) -> Period:
                   start_month)
 
 
+class FiscalQuarter(Func):
+    """The fiscal quarter (1-4) of a date column, in native SQL on SQLite and PostgreSQL.
+
+    Django's own month extraction on SQLite calls back into Python for every row, which
+    dominated the KPI queries; SQLite keeps dates as ISO text, so the month is a substring.
+    No modulo operator either (``%`` needs escaping through two layers of formatting).
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, column: str, start_month: int):
+        self.start_month = int(start_month)
+        if not 1 <= self.start_month <= 12:
+            raise ValueError("start_month must be 1-12")
+        super().__init__(F(column))
+
+    def _template(self, month: str) -> str:
+        s = self.start_month
+        return (f"(CASE WHEN {month} >= {s} THEN ({month} - {s}) / 3 + 1 "
+                f"ELSE ({month} + {12 - s}) / 3 + 1 END)")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template=self._template("CAST(substr(%(expressions)s, 6, 2) AS "
+                                                   "INTEGER)"), **extra)
+
+    def as_sql(self, compiler, connection, template=None, **extra):
+        template = template or self._template("CAST(EXTRACT(MONTH FROM %(expressions)s) AS "
+                                              "INTEGER)")
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+
 def quarter_expression(date_field: str, start_month: int):
-    """SQL for the fiscal quarter (1-4) of ``date_field``, the same on SQLite and PostgreSQL
-    (integer division of the months since the year began)."""
-    months_in = Mod(ExtractMonth(date_field) - Value(start_month) + Value(12), Value(12))
-    return Cast(months_in / Value(3), IntegerField()) + Value(1)
+    """SQL for the fiscal quarter (1-4) of ``date_field`` (a column, not an expression)."""
+    return FiscalQuarter(date_field, start_month)
 
 
 __all__ = ["Period", "add_months", "current_period", "fiscal_year_of", "quarter_of",

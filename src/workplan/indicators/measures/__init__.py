@@ -4,7 +4,12 @@ Importing this package registers the delivery, register and manual measures; the
 registers its own when it loads.
 """
 
+from django.apps import apps
+
 from . import delivery, register  # noqa: F401  (registration)
 from .base import ACTION, DIMENSIONS, OFFICE, Cell, Fact, Frame, Measure, registry
+
+if apps.is_installed("workplan.surveys"):
+    from . import surveys  # noqa: F401
 
 __all__ = ["ACTION", "DIMENSIONS", "OFFICE", "Cell", "Fact", "Frame", "Measure", "registry"]

@@ -18,6 +18,7 @@ from workplan.plans.models import WorkPlan
 from .. import iptt
 from ..export import iptt_workbook
 from ..measures import registry
+from ..present import present
 
 DIMENSIONS = [("", _("No breakdown")), ("member", _("By member")),
               ("subregion", _("By sub-region")), ("gender", _("By gender"))]
@@ -67,6 +68,7 @@ def table_for(request, plan, data):
     table.counts = table.assess(timezone.localdate())
     if data.get("status"):
         table.rows = [r for r in table.rows if r.state == data["status"]]
+    present(table)
     return table
 
 
