@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..periods import quarter_expression
+from ..periods import quarter_expression, quarter_of
 from .base import OFFICE, RATIO, SUM, Cell, Fact, Measure, registry
 
 KINDS = ("needs", "evaluation", "followup", "custom")
@@ -34,7 +34,8 @@ def _scoped(queryset, frame, owners, survey_path: str):
 class SurveysConducted(Measure):
     key = "surveys_conducted"
     label = _("Surveys conducted")
-    description = _("Surveys opened to respondents during the period (drafts do not count).")
+    description = _("Surveys of the fiscal year that were opened to respondents (drafts do "
+                    "not count), in the quarter they opened.")
     aggregation = SUM
     params_help = {"kind": _("only surveys of this kind: needs, evaluation, followup, custom")}
 
@@ -45,17 +46,24 @@ class SurveysConducted(Measure):
         return params
 
     def facts(self, frame, owners, params, dimension):
+        """Surveys of the fiscal year staff gave them; the quarter is that of the day they
+        opened (``opens_on``, else when first opened), kept inside the year."""
         from workplan.surveys.models import Survey
 
-        surveys = Survey.objects.conducted().filter(
-            opened_at__gte=_moment(frame.start), opened_at__lt=_moment(frame.end, end=True))
+        surveys = Survey.objects.conducted().filter(fiscal_year=frame.fiscal_year)
         if params.get("kind"):
             surveys = surveys.filter(kind=params["kind"])
         surveys, owner = _scoped(surveys, frame, owners, "")
-        rows = (surveys.order_by()
-                .values(quarter=quarter_expression("opened_at", frame.start_month), **owner)
+        rows = (surveys.order_by().values("opens_on", "opened_at", **owner)
                 .annotate(n=Count("id", distinct=True)))
-        return [Fact(r.get("owner"), r["quarter"], num=r["n"]) for r in rows]
+        facts = []
+        for row in rows:
+            day = row["opens_on"] or (timezone.localdate(row["opened_at"])
+                                      if row["opened_at"] else frame.start)
+            day = min(max(day, frame.start), frame.end)
+            facts.append(Fact(row.get("owner"), quarter_of(day, frame.start_month),
+                              num=row["n"]))
+        return facts
 
 
 @registry.register
