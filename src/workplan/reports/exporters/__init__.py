@@ -1,0 +1,3 @@
+"""Every exporter, registered on import (reports.apps.ReportsConfig.ready)."""
+
+from . import delivery, kpis, plans  # noqa: F401

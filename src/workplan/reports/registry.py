@@ -1,0 +1,140 @@
+"""One list of exporters for the web Reports page, the API and ``workplan export``.
+
+An exporter names its parameters; ``clean`` turns raw strings (a query string, ``--param
+key=value``, JSON) into values or an ``ExportError`` naming the parameter, and ``render``
+returns an ``Export`` (file name, content type, bytes). A renderer only renders: report data is
+computed by plain functions elsewhere. ``user=None`` means the command line, run by whoever
+administers the server: no scope; otherwise every queryset goes through ``restrict``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportError(ValueError):
+    """Bad parameters or nothing to export: the message names the parameter."""
+
+    def __init__(self, message: str, param: str | None = None):
+        super().__init__(message)
+        self.param = param
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    label: str
+    required: bool = True
+    default: str | None = None
+    choices: tuple[str, ...] | Callable[[Any], list[tuple[str, str]]] | None = None
+    pattern: str | None = None  # a regular expression the whole value must match
+    help: str = ""
+
+    def options(self, user=None) -> list[tuple[str, str]] | None:
+        if self.choices is None:
+            return None
+        if callable(self.choices):
+            return self.choices(user)
+        return [(c, c) for c in self.choices]
+
+    def clean(self, raw: str | None, user=None) -> str | None:
+        value = (raw or "").strip() or self.default
+        if value is None or value == "":
+            if self.required:
+                raise ExportError(_("%(name)s: a value is required") % {"name": self.name},
+                                  self.name)
+            return None
+        options = self.options(user)
+        if options is not None and value not in {key for key, _label in options}:
+            allowed = ", ".join(key for key, _label in options) or _("none available")
+            raise ExportError(_("%(name)s: %(value)r is not one of %(allowed)s")
+                              % {"name": self.name, "value": value, "allowed": allowed},
+                              self.name)
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            raise ExportError(_("%(name)s: %(value)r is not valid (%(help)s)")
+                              % {"name": self.name, "value": value,
+                                 "help": self.help or self.pattern}, self.name)
+        return value
+
+
+PERIOD = Param("period", _("Fiscal year"), pattern=r"\d{4}-\d{4}", help=_("e.g. 2024-2025"))
+
+
+def office_choices(user) -> list[tuple[str, str]]:
+    from workplan.core.access import VIEW
+    from workplan.directory.models import Office
+
+    offices = Office.objects.order_by("code")
+    if user is not None:
+        offices = offices.restrict(user, VIEW)
+    return [(o.code, o.short_name) for o in offices]
+
+
+OFFICE = Param("office", _("Office"), default="ROCB-AP", choices=office_choices)
+
+
+class Exporter:
+    identifier: ClassVar[str]
+    verbose_name: ClassVar[str]
+    description: ClassVar[str] = ""
+    params: ClassVar[tuple[Param, ...]] = ()
+
+    def clean(self, raw: dict[str, str], user=None) -> dict[str, str | None]:
+        unknown = set(raw) - {p.name for p in self.params}
+        if unknown:
+            name = sorted(unknown)[0]
+            raise ExportError(_("%(name)s: no such parameter of %(exporter)s (it takes "
+                                "%(params)s)") % {
+                "name": name, "exporter": self.identifier,
+                "params": ", ".join(p.name for p in self.params) or _("none")}, name)
+        return {p.name: p.clean(raw.get(p.name), user) for p in self.params}
+
+    def render(self, params: dict, user=None) -> Export:
+        raise NotImplementedError
+
+    def run(self, raw: dict[str, str], user=None) -> Export:
+        return self.render(self.clean(raw, user), user)
+
+
+@dataclass
+class Registry:
+    exporters: dict[str, Exporter] = field(default_factory=dict)
+
+    def register(self, cls):
+        if cls.identifier in self.exporters:
+            raise ValueError(f"two exporters named {cls.identifier}")
+        self.exporters[cls.identifier] = cls()
+        return cls
+
+    def get(self, identifier: str) -> Exporter:
+        try:
+            return self.exporters[identifier]
+        except KeyError:
+            raise ExportError(_("no exporter %(name)r; the exporters are: %(all)s")
+                              % {"name": identifier, "all": ", ".join(sorted(self.exporters))},
+                              "identifier") from None
+
+    def __iter__(self):
+        return iter(sorted(self.exporters.values(), key=lambda e: e.identifier))
+
+
+registry = Registry()
+
+
+def scoped(queryset, user, action=None):
+    """``queryset`` as ``user`` may see it (everything from the command line)."""
+    from workplan.core.access import VIEW
+
+    return queryset if user is None else queryset.restrict(user, action or VIEW)
