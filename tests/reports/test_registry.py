@@ -23,7 +23,7 @@ def test_list_names_every_exporter_and_its_parameters(capsys):
         assert f"{exporter.identifier}: " in out
         for param in exporter.params:
             assert f"--param {param.name}=" in out
-    assert "--param format=…(json|txt|docx|xlsx) [default docx]" in out
+    assert "--param format=… (json|txt|docx|xlsx) [default docx]" in out
 
 
 def test_the_cli_writes_the_files_people_open(seed_plan, tmp_path):
