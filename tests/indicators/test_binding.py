@@ -64,6 +64,10 @@ def test_the_seed_kpis_are_bound_as_documented(seed_plan):
      {"kind": ["workshop", "training", "accreditation"]}),
     ("Number of high-level dialogues", "", "events_held", {"kind": ["meeting", "conference"]}),
     ("Number of Members", "", "members_assisted", {}),
+    ("Number of good practices shared", "", "items_shared", {}),
+    ("Number of Members sharing their experiences", "", "items_shared", {"count": "members"}),
+    ("Number of contributions", "", "manual", {}),
+    ("Publish evaluation report", "", "manual", {}),
     ("Level of satisfaction of the Director General", "", "manual", {}),
     ("", "", "manual", {}),
 ])

@@ -203,7 +203,9 @@ def test_action_page(signed_in, seed_plan):
     page = text(response)
     assert "1-(h)" in page and escape(action.text) in page
     assert "RSP 1.1.3 – milestone 2" in page
-    assert "Number of implementing Members" in page and "<code>manual</code>" in page
+    kpi = action.indicators.get()  # links to its page, with its measure's label
+    assert f'<a href="{kpi.get_absolute_url()}">Number of implementing Members</a>' in page
+    assert "Members by adoption status" in page
     assert "12 activities" in page
     assert "listed here (no. 1)" in page
     assert "Named in the See also of" in page

@@ -136,10 +136,18 @@ def _adoption(k, kpi, action):
 def _publications(k, kpi, action):
     if "publish" in k or "evaluation report" in k:
         return Binding("manual", reason="a publication: entered by hand with its evidence")
-    if any(w in k for w in ("sharing", "shared", "exchanging knowledge", "contribution",
+    if "contribution" in k:
+        return Binding("manual", reason="members' contributions: entered by hand with "
+                       "evidence")
+    if re.search(r"\bmembers? sharing\b", k):
+        return Binding("items_shared", {"count": "members"},
+                       reason="distinct members named by the items of the publications "
+                       "register that serve the action")
+    if any(w in k for w in ("sharing", "shared", "exchanging knowledge",
                             "reports/exchanges", "exchanges of information")):
-        return Binding("manual", reason="items and experiences shared: entered by hand with "
-                       "evidence until the publications register counts them")
+        return Binding("items_shared", reason="items of the publications register (newsletter "
+                       "issues, good practice reports, articles, website items) that serve "
+                       "the action")
 
 
 def _members(k, kpi, action):
