@@ -42,12 +42,14 @@ from workplan.directory.models import Accreditation, Member, Partner, Person
 from workplan.framework.models import Objective
 from workplan.plans.models import Action
 from workplan.plans.services import import_plan
+from workplan.surveys import services as survey_services
 
 pytestmark = pytest.mark.django_db
 
 # Namespaces of the project's own apps (URLs of the Django admin, auth, i18n, API docs are
 # not the apps' pages).
 APP_MODULE_PREFIX = "workplan."
+API_NAMESPACE = "api"
 ROLES = ["anonymous", "superuser", "admin", "staff", "viewer", "focal_point", "expert",
          "other_staff"]
 WIDE = {"admin", "staff", "viewer"}
@@ -56,6 +58,7 @@ VARIANTS = ("own", "office", "outside")
 # Focal points and experts see only their own part of these pages' subjects.
 OWN = {"focal_point": {"own"}, "expert": {"own"}}
 FOCAL_ONLY = {"focal_point": {"own"}, "expert": set()}
+NOBODY = {"focal_point": set(), "expert": set()}  # office-wide roles only
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Page:
     narrow: dict | None = None  # role -> variants it sees (focal points and experts)
     ok: frozenset = frozenset({200})
     extra: dict = field(default_factory=dict)  # fixed parameters (e.g. an export format)
+    public: bool = False  # no sign-in (a survey link): everyone, even anonymous, gets ``ok``
 
 
 def roles(*names):
@@ -76,6 +80,11 @@ PAGES: dict[str, Page] = {
     # core
     "core:home": Page(ok=frozenset({302})),
     "core:search": Page(),
+    # core: one's own API tokens (everyone signed in; a token of someone else is a 404)
+    "core:token_list": Page(),
+    "core:token_create": Page(kind="change", roles=roles(
+        "superuser", "admin", "staff", "viewer", "focal_point", "expert", "other_staff")),
+    "core:token_revoke": Page(kind="post"),
     # directory, framework (regional reference data)
     "directory:member_list": Page(),
     "directory:member_detail": Page("member"),
@@ -124,6 +133,58 @@ PAGES: dict[str, Page] = {
     "indicators:iptt": Page("plan"),
     "indicators:iptt_xlsx": Page("plan"),
     "indicators:dashboard": Page("plan"),
+    # reports: the exporters' page; each export is scoped to what the user may see
+    "reports:report_list": Page(),
+    "reports:report_download": Page(extra={"identifier": "calendar"}),
+    # reports: the publications register (published items: every role of the office)
+    "reports:publication_list": Page(),
+    "reports:publication_create": Page(kind="change", roles=roles(
+        "superuser", "admin", "staff", "other_staff")),
+    "reports:publication_detail": Page("publication"),
+    "reports:publication_update": Page("publication", kind="change"),
+    "reports:publication_file": Page("publication"),
+    # indicators: one KPI (whoever sees the plan) and its forms (office staff and admins)
+    "indicators:indicator_detail": Page("indicator"),
+    "indicators:indicator_binding": Page("indicator", kind="change"),
+    "indicators:indicator_targets": Page("indicator", kind="change"),
+    "indicators:value_create": Page("indicator", kind="change"),
+    "indicators:value_review": Page("value", kind="post"),
+    # indicators: the adoption register (regional reference data) and its instruments
+    "indicators:adoption_register": Page(),
+    "indicators:adoption_register_xlsx": Page(),
+    "indicators:adoption_history": Page("adoption"),
+    "indicators:adoption_record": Page("adoption", kind="post"),
+    "indicators:instrument_list": Page(),
+    "indicators:instrument_create": Page(kind="change", roles=roles("superuser", "admin")),
+    # surveys: staff pages (office-wide roles); focal points answer the needs assessment
+    "surveys:survey_list": Page(),
+    "surveys:survey_create": Page(kind="change",
+                                  roles=roles("superuser", "admin", "staff", "other_staff")),
+    "surveys:evaluation_create": Page("event", kind="post"),
+    "surveys:survey_detail": Page("survey", narrow=NOBODY),
+    "surveys:survey_update": Page("survey", kind="change"),
+    "surveys:survey_transition": Page("survey", kind="post"),
+    "surveys:question_add": Page("draft_survey", kind="change"),
+    "surveys:question_update": Page("question", kind="change"),
+    "surveys:question_delete": Page("question", kind="post"),
+    "surveys:question_move": Page("question", kind="post"),
+    "surveys:invitation_add": Page("survey", kind="change"),
+    "surveys:invitation_remove": Page("invitation", kind="post"),
+    "surveys:survey_send": Page("survey", kind="post"),
+    "surveys:survey_remind": Page("survey", kind="post"),
+    "surveys:survey_nonrespondents": Page("survey", narrow=NOBODY),
+    "surveys:survey_results": Page("survey", narrow=NOBODY),
+    "surveys:survey_export": Page("survey", narrow=NOBODY),
+    "surveys:question_answers": Page("question", narrow=NOBODY),
+    "surveys:needs_gap": Page("needs_survey", narrow=NOBODY),
+    "surveys:evaluation_overview": Page(roles=roles("superuser", "admin", "staff", "viewer",
+                                                    "other_staff")),
+    "surveys:followup_due": Page(roles=roles("superuser", "admin", "staff", "viewer",
+                                             "other_staff")),
+    "surveys:followup_launch": Page("event", kind="post"),
+    "surveys:member_response": Page("needs_survey", narrow=FOCAL_ONLY),
+    "surveys:member_response_submit": Page("needs_survey", kind="post"),
+    "surveys:respond": Page("link", public=True),
 }
 
 
@@ -133,6 +194,8 @@ def app_patterns():
 
     def walk(patterns, namespace):
         for pattern in patterns:
+            if isinstance(pattern, URLResolver) and pattern.namespace == API_NAMESPACE:
+                continue  # the REST API has its own matrix (tests/api/test_matrix.py)
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns,
                      ":".join(p for p in (namespace, pattern.namespace) if p) or None)
@@ -175,6 +238,10 @@ def _kwargs(subject, obj) -> dict:
         return {"office_code": obj.office.code, "period": obj.period}
     if subject == "event_partner":
         return {"pk": obj.event_id, "link": obj.pk}
+    if subject == "link":
+        return {"token": obj.raw_token}
+    if subject == "adoption":
+        return {"iso3": obj.member.iso3, "code": obj.instrument.code}
     return {"pk": obj.pk}
 
 
@@ -244,6 +311,10 @@ def world(office, seed_plan, other_office, django_user_model, settings, tmp_path
                 "office": file_request(office=office, member=vnm, topic="VNM asks"),
                 "outside": file_request(office=other_office, member=ken, topic="KEN asks")}
 
+    surveys = _survey_world(office, other_office, own_event, office_event, outside_event, lao)
+    publications = _publication_world(office, other_office, lao, ken)
+    indicators = _indicator_world(seed_plan, esa_plan, users["staff"], (lao, vnm, ken))
+
     rsp = seed_plan.strategic_plan
     objects = {
         "member": {"own": lao, "office": vnm, "outside": ken},
@@ -273,6 +344,9 @@ def world(office, seed_plan, other_office, django_user_model, settings, tmp_path
                           "outside": outside_participation},
         "request": requests,
         "person": {"own": expert, "office": office_expert, "outside": outside_expert},
+        **surveys,
+        **indicators,
+        **publications,
     }
     for subject, variants in objects.items():
         for variant, obj in variants.items():
@@ -280,6 +354,86 @@ def world(office, seed_plan, other_office, django_user_model, settings, tmp_path
     subjects = {subject: {variant: _kwargs(subject, obj) for variant, obj in variants.items()}
                 for subject, variants in objects.items()}
     return World(users=users, subjects=subjects, objects=objects)
+
+
+def _survey_world(office, other_office, own_event, office_event, outside_event, lao) -> dict:
+    """Surveys of each variant: the office's open needs assessment (the focal point's own),
+    drafts of the office (an evaluation, next year's needs assessment), the other office's
+    draft evaluation and open needs assessment; invitations with live links (tokens kept
+    here, as only the e-mails would carry them)."""
+    from django.core.cache import cache
+
+    cache.clear()  # survey links are rate-limited per address: start from zero
+    create, move = survey_services.create_survey, survey_services.move_survey
+    needs = move(create(office=office, kind="needs", fiscal_year=2024), "open")
+    office_draft = survey_services.create_event_survey(office_event, "evaluation")[0]
+    office_needs_draft = create(office=office, kind="needs", fiscal_year=2025)
+    outside_draft = survey_services.create_event_survey(outside_event, "evaluation")[0]
+    outside_needs = move(create(office=other_office, kind="needs", fiscal_year=2024), "open")
+
+    def invitation(survey, email, member=None):
+        survey_services.invite(survey, [{"name": email, "email": email, "member": member}])
+        found = survey.invitations.get(email=email)
+        found.raw_token = survey_services.issue_token(found)
+        found.save()
+        return found
+
+    return {
+        "survey": {"own": needs, "office": office_draft, "outside": outside_needs},
+        "draft_survey": {"own": office_draft, "office": office_needs_draft,
+                         "outside": outside_draft},
+        "needs_survey": {"own": needs, "office": office_needs_draft, "outside": outside_needs},
+        "question": {"own": office_draft.questions.order_by("position").first(),
+                     "office": office_needs_draft.questions.order_by("position").first(),
+                     "outside": outside_draft.questions.order_by("position").first()},
+        "invitation": {"own": invitation(needs, "lao-fp@customs.example", lao),
+                       "office": invitation(office_draft, "vnm@customs.example"),
+                       "outside": invitation(outside_needs, "ken@customs.example")},
+        "link": {"own": invitation(needs, "link-own@customs.example", lao),
+                 "office": invitation(needs, "link-office@customs.example"),
+                 "outside": invitation(outside_needs, "link-out@customs.example")},
+    }
+
+
+def _publication_world(office, other_office, lao, ken) -> dict:
+    """Publications with a file: an article LAO (the focal point's member) submitted, a
+    newsletter issue of the office, and an article of the other office."""
+    from workplan.reports.services import record_publication
+
+    def add(owner, kind, member):
+        return record_publication(office=owner, kind=kind, title=f"{kind} of {owner.code}",
+                                  date=dt.date(2024, 10, 1), member=member,
+                                  file=("issue.pdf", b"%PDF-1.4 x"))
+
+    return {"publication": {"own": add(office, "article", lao),
+                            "office": add(office, "newsletter", None),
+                            "outside": add(other_office, "article", ken)}}
+
+
+def _indicator_world(seed_plan, esa_plan, staff, members) -> dict:
+    """KPIs (the office's manual 3-(d), the other office's only one), a submitted value of
+    each, and a recorded RKC status of each member (the focal point's own, another of the
+    region, the other region's)."""
+    from workplan.indicators.models import Indicator, Instrument
+    from workplan.indicators.services import add_value, record_adoption
+
+    kpi = Indicator.objects.get(action__work_plan=seed_plan, action__code="3-(d)")
+    outside = Indicator.objects.get(action__work_plan=esa_plan)
+    outside.measure = "manual"
+    outside.save()
+    values = {kpi: add_value(kpi, user=staff, on=dt.date(2024, 10, 1), value=2,
+                             description="Shared", evidence="Minutes", submit=True),
+              outside: add_value(outside, user=None, on=dt.date(2024, 10, 1), value=1,
+                                 description="Shared", evidence="Minutes", submit=True)}
+    rkc = Instrument.objects.get(code="rkc")
+    own, office_member, outside_member = (
+        record_adoption(member=m, instrument=rkc, status=2, since=dt.date(2023, 1, 1),
+                        evidence="Roadmap") for m in members)
+    return {
+        "indicator": {"own": kpi, "office": kpi, "outside": outside},
+        "value": {"own": values[kpi], "office": values[kpi], "outside": values[outside]},
+        "adoption": {"own": own, "office": office_member, "outside": outside_member},
+    }
 
 
 def url_for(name: str, page: Page, world: World, variant: str) -> str:
@@ -297,6 +451,8 @@ def variants_of(page: Page):
 
 
 def expected_get(page: Page, role: str, variant: str | None) -> frozenset:
+    if page.public:
+        return page.ok
     if role == "anonymous":
         return frozenset({302})
     if page.kind == "post":
@@ -344,10 +500,17 @@ class _Probe:
     """Stands in for an object when checking which parameters a subject fills."""
 
     pk = iso3 = event_id = 1
+    raw_token = "x"
     period = "2024-2025"
 
     class office:  # noqa: N801
         code = "X"
+
+    class member:  # noqa: N801
+        iso3 = "X"
+
+    class instrument:  # noqa: N801
+        code = "x"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -365,7 +528,7 @@ def test_get_matrix(client, world, role):
             if response.status_code not in expected:
                 wrong.append(f"{name} [{variant or '-'}] {url}: got {response.status_code}, "
                              f"expected {'/'.join(map(str, sorted(expected)))}")
-            elif role == "anonymous":
+            elif role == "anonymous" and not page.public:
                 assert response["Location"].startswith(reverse("login")), url
     assert not wrong, f"as {role}:\n  " + "\n  ".join(wrong)
 
@@ -373,7 +536,8 @@ def test_get_matrix(client, world, role):
 def _fingerprint() -> str:
     """A digest of every row of the apps' tables (history included)."""
     digest = hashlib.sha256()
-    for label in ("core", "directory", "framework", "plans", "indicators", "delivery"):
+    for label in ("core", "directory", "framework", "plans", "indicators", "delivery",
+                  "surveys", "reports"):
         for model in apps.get_app_config(label).get_models():
             if model._meta.proxy:
                 continue
@@ -419,8 +583,48 @@ def post_data(name: str, world: World, variant: str | None) -> dict:
         "delivery:event_update": lambda: {"title": "Sneaked in", "version": event.version},
         "plans:workplan_import": lambda: {"office": office.pk, "file": SimpleUploadedFile(
             "plan.txt", ESA_PLAN.encode(), content_type="text/plain")},
+        **_survey_post_data(objects, variant, office),
+        "indicators:indicator_binding": lambda: {"measure": "events_held", "scope": "office",
+                                                 "direction": "decrease"},
+        "indicators:indicator_targets": lambda: {"fy_target": "12", "q1_target": "3"},
+        "indicators:value_create": lambda: {"on": "2024-11-05", "value": "3",
+                                            "description": "Sneaked in", "evidence": "x"},
+        "indicators:value_review": lambda: {"to": "returned", "note": "Sneaked in"},
+        "indicators:adoption_record": lambda: {"status": "3", "since": "2024-01-01",
+                                               "evidence": "Sneaked in"},
+        "indicators:instrument_create": lambda: {"code": "sneaked", "name": "Sneaked in",
+                                                 "kind": "tool", "top_status_label": "used"},
+        "reports:publication_create": lambda: {"office": office.pk, "kind": "newsletter",
+                                               "title": "Sneaked in", "date": "2024-10-01"},
+        "reports:publication_update": lambda: {"kind": "newsletter", "title": "Sneaked in",
+                                               "date": "2024-10-01"},
     }.get(name)
     return data() if data else {}
+
+
+def _survey_post_data(objects, variant, office) -> dict:
+    """Survey steps with data that would succeed for someone allowed to take them."""
+    if variant is None:
+        return {"surveys:survey_create": lambda: {"office": office.pk, "kind": "custom",
+                                                  "fiscal_year": 2024, "title": "Sneaked in"}}
+    survey = objects["survey"][variant]
+    needs = objects["needs_survey"][variant]
+    question = {"kind": "text", "text": "Sneaked in?", "required": "on", "scale_max": 5}
+
+    def needs_answers():
+        ranking = needs.questions.get(kind="ranking")
+        return {f"q{ranking.pk}_1": ranking.choices[0]["value"]}
+
+    return {
+        "surveys:survey_transition": lambda: {
+            "status": "closed" if survey.status == "open" else "open"},
+        "surveys:survey_update": lambda: {"title": "Sneaked in"},
+        "surveys:question_add": lambda: question,
+        "surveys:question_update": lambda: question,
+        "surveys:question_move": lambda: {"direction": "down"},
+        "surveys:invitation_add": lambda: {"addresses": "sneak@example.org"},
+        "surveys:member_response_submit": needs_answers,
+    }
 
 
 # Who must be refused a POST, for which variants: the viewer everywhere; focal points, experts
@@ -445,6 +649,8 @@ POST_ANSWERS = {
 
 
 def expected_post(name: str, page: Page, role: str) -> frozenset:
+    if page.public:
+        return frozenset({400})  # a survey link: the empty form is refused, nothing saved
     if role == "anonymous":
         return frozenset({302})
     if page.kind == "view":
@@ -476,7 +682,7 @@ def test_post_is_refused_and_changes_nothing(client, world, role):
             tried.add(name)
             if response.status_code not in expected:
                 wrong.append(f"{name} [{variant or '-'}] {url}: got {response.status_code}")
-            elif role == "anonymous":
+            elif role == "anonymous" and not page.public:
                 assert response["Location"].startswith(reverse("login")), url
     assert not wrong, f"POST as {role}:\n  " + "\n  ".join(wrong)
     assert _fingerprint() == before, f"a POST as {role} changed the database"

@@ -12,6 +12,8 @@ Environment:
     WORKPLAN_ALLOWED_HOSTS  comma-separated; default localhost,127.0.0.1,[::1],testserver
     WORKPLAN_CSRF_TRUSTED_ORIGINS  comma-separated, e.g. https://workplan.example.org
     WORKPLAN_LOG_LEVEL      default INFO
+    WORKPLAN_IATI_ORG_REF   the IATI organisation identifier in the IATI export (default: the
+                            placeholder XM-DAC-00000)
 """
 
 import os
@@ -90,12 +92,15 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our own static files
     "workplan.core",
     "workplan.directory",
     "workplan.framework",
     "workplan.plans",
     "workplan.indicators",
     "workplan.delivery",
+    "workplan.surveys",
+    "workplan.reports",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +221,12 @@ WORKPLAN_MAX_PLAN_UPLOAD = 2 * 1024 * 1024  # bytes; the plan importer's upload 
 WORKPLAN_MAX_ATTACHMENT = 10 * 1024 * 1024  # bytes; event attachments (agenda, report, photos)
 WORKPLAN_MAX_SHEET = 5 * 1024 * 1024  # bytes; attendance sheets (XLSX or CSV)
 
+# --- Reports ----------------------------------------------------------------------------------
+
+# The IATI organisation identifier of the office publishing the IATI file: "XM-DAC-00000" is a
+# placeholder (the file says so) until the office registers its own (docs/reports.md).
+WORKPLAN_IATI_ORG_REF = os.environ.get("WORKPLAN_IATI_ORG_REF", "XM-DAC-00000")
+
 # --- Mail -------------------------------------------------------------------------------------
 
 EMAIL_BACKEND = os.environ.get(
@@ -226,19 +237,53 @@ DEFAULT_FROM_EMAIL = os.environ.get("WORKPLAN_FROM_EMAIL", "workplan@localhost")
 # --- API --------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "workplan.api.schema.WorkplanSchema",
+    # The token first: its challenge makes an unauthenticated request a 401. Session auth
+    # (signed in through the login page, where django-axes counts failures) enforces CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "workplan.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "workplan.api.auth.ReadOnlyTokens",
+    ],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "workplan.api.pagination.PagePagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "workplan.api.base.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Workplan API",
-    "VERSION": "0.1.0",
+    "DESCRIPTION": "Plans, events, participants, KPIs and surveys of a WCO regional "
+                   "capacity-building office. See docs/api.md.",
+    "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Self-hosted UI (drf-spectacular-sidecar): no CDN, for users behind firewalls.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name per set of choices (several models have a "kind", a "status", a "role").
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "workplan.plans.models.Activity.Kind",
+        "EventKindEnum": "workplan.delivery.models.Event.Kind",
+        "PartnerKindEnum": "workplan.directory.models.Partner.Kind",
+        "SurveyKindEnum": "workplan.surveys.models.Survey.Kind",
+        "QuestionKindEnum": "workplan.surveys.models.Question.Kind",
+        "EventStatusEnum": "workplan.delivery.models.Event.Status",
+        "RequestStatusEnum": "workplan.delivery.models.Request.Status",
+        "SurveyStatusEnum": "workplan.surveys.models.Survey.Status",
+        "ValueStatusEnum": "workplan.indicators.models.Value.Status",
+        "MembershipRoleEnum": "workplan.core.models.Role",
+        "ParticipationRoleEnum": "workplan.delivery.models.Participation.Role",
+        "EventPartnerRoleEnum": "workplan.delivery.models.EventPartner.Role",
+    },
 }
 
 # --- Security (production) --------------------------------------------------------------------

@@ -8,7 +8,11 @@ from importlib.util import find_spec
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 
 # (url prefix, app package); core is mounted at the root and provides "core:home" at "/".
 APP_URLS = [
@@ -18,15 +22,22 @@ APP_URLS = [
     ("plans/", "workplan.plans"),
     ("indicators/", "workplan.indicators"),
     ("delivery/", "workplan.delivery"),
+    ("surveys/", "workplan.surveys"),
+    ("reports/", "workplan.reports"),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("workplan.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
+
+# A URL under /api/ that matches no endpoint is a JSON 404, like the endpoints' own.
+handler404 = "workplan.api.views.not_found"
 
 for prefix, package in APP_URLS:
     if find_spec(f"{package}.urls") is not None:

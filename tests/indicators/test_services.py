@@ -216,7 +216,7 @@ def test_reimport_keeps_a_binding_staff_chose(office, seed_bytes, seed_plan):
     locked.refresh_from_db()
     free.refresh_from_db()
     assert locked.measure == "participants" and locked.measure_locked
-    assert free.measure == "manual"
+    assert free.measure == "items_shared"
 
 
 # --- targets ------------------------------------------------------------------------------------

@@ -53,3 +53,60 @@ class Membership(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} ({self.office})"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def of(self, user):
+        """The tokens of ``user`` (a user sees and revokes only their own)."""
+        return self.filter(user=user) if getattr(user, "is_authenticated", False) \
+            else self.none()
+
+    def live(self):
+        from django.utils import timezone
+
+        return self.filter(models.Q(expires_at__isnull=True)
+                           | models.Q(expires_at__gt=timezone.now()), revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal API token: what a user's other systems send instead of a password.
+
+    Only the SHA-256 of the token is stored; its first characters (``prefix``) stay readable so
+    that the owner can tell their tokens apart. The token itself is shown once, when it is
+    created (``workplan.api.auth.issue_token``).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100,
+                            help_text=_("What the token is for, e.g. “regional website”."))
+    prefix = models.CharField(_("prefix"), max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    read_only = models.BooleanField(
+        _("read only"), default=False,
+        help_text=_("A read-only token may read everything its owner may read, and change "
+                    "nothing."))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def state(self, now=None) -> str:
+        """"active", "expired" or "revoked"."""
+        from django.utils import timezone
+
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= (now or timezone.now()):
+            return "expired"
+        return "active"

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import tokens, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    *tokens.urlpatterns,
 ]

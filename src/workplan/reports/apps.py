@@ -9,4 +9,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from . import exporters  # noqa: F401  (registers every exporter)
+        from workplan.delivery.demo_large import EXTRA_STAGES
+
+        from . import (
+            exporters,  # noqa: F401  (registers every exporter)
+            measures,  # noqa: F401  (registers "items_shared" among the KPI measures)
+        )
+        from .demo import large_stage
+
+        if large_stage not in EXTRA_STAGES:
+            EXTRA_STAGES.append(large_stage)

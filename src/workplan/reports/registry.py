@@ -85,6 +85,39 @@ def office_choices(user) -> list[tuple[str, str]]:
 OFFICE = Param("office", _("Office"), default="ROCB-AP", choices=office_choices)
 
 
+def wide_office_choices(user) -> list[tuple[str, str]]:
+    """Offices where the user sees everything (admin, staff, viewer): the reports that tell
+    the office's whole year (annual report, newsletter, IATI) are for them."""
+    from workplan.core.access import VIEW, WIDE_ROLES, office_ids
+    from workplan.directory.models import Office
+
+    offices = Office.objects.order_by("code")
+    if user is not None:
+        ids = office_ids(user, VIEW, roles=WIDE_ROLES)
+        if ids is not None:
+            offices = offices.filter(pk__in=ids)
+    return [(o.code, o.short_name) for o in offices]
+
+
+OFFICE_WIDE = Param("office", _("Office"), default="ROCB-AP", choices=wide_office_choices)
+
+
+def fiscal_year(params, name: str = "period") -> int:
+    """The first calendar year of the fiscal year "2024-2025" (two consecutive years)."""
+    first, second = (int(part) for part in params[name].split("-"))
+    if second != first + 1:
+        raise ExportError(_("%(name)s: %(value)r is not a fiscal year (two consecutive years, "
+                            "e.g. 2024-2025)") % {"name": name, "value": params[name]}, name)
+    return first
+
+
+def office_for(params, user=None):
+    """The chosen office (its code is one of the parameter's choices already)."""
+    from workplan.directory.models import Office
+
+    return Office.objects.select_related("region").get(code=params["office"])
+
+
 class Exporter:
     identifier: ClassVar[str]
     verbose_name: ClassVar[str]

@@ -1,3 +1,3 @@
 """Every exporter, registered on import (reports.apps.ReportsConfig.ready)."""
 
-from . import delivery, kpis, plans  # noqa: F401
+from . import annual, delivery, iati, kpis, lists, plans, surveys  # noqa: F401

@@ -45,6 +45,16 @@ class Command(BaseCommand):
                     "Demonstration delivery data loaded for the sample year (for real work, "
                     "start from an empty database with: workplan setup --no-demo): "
                     + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+                from workplan.surveys.demo import populate_demo
+
+                survey_counts = populate_demo(office, seed=2024)
+                self.stdout.write("Demonstration surveys: " + ", ".join(
+                    f"{v:,} {k}" for k, v in survey_counts.items()))
+                from workplan.indicators.demo import populate_demo as populate_kpis
+
+                kpi_counts = populate_kpis(office, seed=2024)
+                self.stdout.write("Demonstration KPI data: " + ", ".join(
+                    f"{v:,} {k}" for k, v in kpi_counts.items()))
         User = get_user_model()
         if not User.objects.filter(is_superuser=True).exists():
             password = secrets.token_urlsafe(12)

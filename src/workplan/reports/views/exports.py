@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from .registry import ExportError, registry
+from ..registry import ExportError, registry
 
 
 def _forms(user, chosen=None, raw=None, error=None):
@@ -55,5 +55,5 @@ def report_download(request, identifier: str):
 
 urlpatterns = [
     path("", report_list, name="report_list"),
-    path("<slug:identifier>/", report_download, name="report_download"),
+    path("export/<slug:identifier>/", report_download, name="report_download"),
 ]

@@ -1,0 +1,527 @@
+"""The annual report's content, computed once: ``annual_report(plan)`` returns plain rows,
+totals and sentences; the DOCX, PDF and HTML renderers only lay them out.
+
+The figures are the KPI engine's own: the executive summary reads ``dashboard.figures``
+(events by kind and level, participants by gender, members reached, experts, partners, the
+mean evaluation) and the KPI table reads the IPTT that ``figures`` computes, so the report and
+the dashboard cannot disagree. Queries: those of ``figures`` and the IPTT, five for the events,
+two for the workshop annex, one for the publications, the plan's actions, and the next plan
+(seven) when there is one; none grows with the number of events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from workplan.delivery.models import Event, Participation
+from workplan.directory.models import Person
+from workplan.indicators.dashboard import STATUS_LABELS, Dashboard, figures
+from workplan.indicators.iptt import BEHIND, NO_DATA, NO_TARGET, ON
+from workplan.plans.models import Action, WorkPlan
+
+from . import glossary
+from .events import EventFacts, event_facts, join_words
+
+WORKSHOP_KINDS = ("workshop", "training", "accreditation")
+WORKSHOP_LEVELS = ("regional", "subregional")
+GENDERS = ("female", "male", "other", "undisclosed")
+
+
+@dataclass
+class KeyFigure:
+    key: str
+    label: str
+    value: float | int | None
+    text: str        # as printed
+    note: str = ""
+
+
+@dataclass
+class ActionSection:
+    code: str
+    text: str
+    events: list[EventFacts] = field(default_factory=list)
+
+
+@dataclass
+class PillarSection:
+    number: int
+    title: str
+    actions: list[ActionSection]
+    action_count: int
+    events: int
+
+    @property
+    def served(self) -> int:
+        return len(self.actions)
+
+
+@dataclass
+class KpiRow:
+    pillar: int
+    code: str
+    kpi: str
+    measure: str
+    target: str
+    actual: str
+    percent: str
+    status: str
+    state: str
+
+
+@dataclass
+class AnnexRow:
+    member: str
+    iso3: str
+    by_gender: dict[str, int]
+    workshops: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_gender.values())
+
+
+@dataclass
+class PlanRow:
+    letter: str
+    code: str
+    text: str
+    reference: str
+    activities: list[str]
+    kpis: list[str]
+
+
+@dataclass
+class PublicationRow:
+    date: dt.date
+    kind: str
+    title: str
+    member: str
+    url: str
+    actions: list[str]
+    kind_code: str = ""
+
+
+@dataclass
+class AnnualReport:
+    office: object
+    plan: WorkPlan
+    board: Dashboard
+    generated: dt.date
+    title: str
+    subtitle: str
+    period_text: str
+    intro: list[str]
+    summary: list[str]
+    figures: list[KeyFigure]
+    events_by_kind_level: list[tuple[str, list[int]]]   # (kind label, counts by level)
+    levels: list[str]                                   # level labels, the columns
+    pillars: list[PillarSection]
+    other_events: list[EventFacts]
+    kpis: list[KpiRow]
+    kpi_summary: str
+    kpi_status: dict[str, int]
+    annex_rows: list[AnnexRow]
+    annex_totals: dict[str, int]
+    annex_workshops: list[EventFacts]
+    annex_intro: str
+    next_period: str
+    next_plan_title: str
+    next_plan: list[tuple[int, str, list[PlanRow]]] | None
+    next_plan_headers: list[str]
+    next_work_plan: WorkPlan | None
+    next_document: object | None     # its PlanDocument (the Word annex renders it)
+    publications: list[PublicationRow]
+    publications_intro: str
+    abbreviations: list[tuple[str, str]]
+    genders: list[tuple[str, str]]                      # (code, label) shown in the annex
+    events: list[EventFacts]
+
+    @property
+    def events_total(self) -> int:
+        return len(self.events)
+
+    def texts(self) -> list[str]:
+        """Every sentence and name the report prints (for its list of abbreviations)."""
+        return _texts(self)
+
+
+def _number(value: float | None, unit: str = "count") -> str:
+    if value is None:
+        return "–"
+    if unit == "mean":
+        return f"{value:.2f}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.1f}%"
+
+
+def annual_report(plan: WorkPlan, *, today: dt.date | None = None) -> AnnualReport:
+    """The annual report of ``plan``'s fiscal year (its office's held events, KPIs, ...)."""
+    office = plan.office
+    today = today or timezone.localdate()
+    year = plan.start_year
+    board = figures(office, year, today=today, plan=plan)
+    period = board.period
+    actions = list(Action.objects.filter(work_plan=plan).select_related("pillar")
+                   .order_by("position"))
+    order = {a.pk: a.position for a in actions}
+    held = (Event.objects.filter(office=office, status=Event.Status.HELD,
+                                 start_date__gte=period.start, start_date__lte=period.end)
+            .order_by("start_date", "pk"))
+    events = event_facts(held, region_id=office.region_id, action_order=order)
+
+    pillars, other = _pillars(plan, actions, events)
+    kpis, kpi_summary = _kpis(board)
+    annex_rows, annex_totals, annex_events = _workshop_annex(office, period, events)
+    next_title, next_rows, headers, next_plan, next_document = _next_plan(office, year)
+    publications = _publications(office, period)
+    genders = [(g, str(dict(Person.Gender.choices)[g])) for g in GENDERS
+               if g in ("female", "male") or annex_totals.get(g)]
+
+    short = office.short_name
+    report = AnnualReport(
+        office=office, plan=plan, board=board, generated=today,
+        title=_("Annual Report %(period)s") % {"period": period.year_label},
+        subtitle=f"{office.name} ({short})" if short and short not in office.name
+        else office.name,
+        period_text=_("Fiscal year %(first)s – %(last)s") % {
+            "first": date_format(period.start, "j F Y"),
+            "last": date_format(period.end, "j F Y")},
+        intro=_intro(plan, board, pillars),
+        summary=_summary(board, events, kpi_summary, len(publications)),
+        figures=_key_figures(board),
+        events_by_kind_level=[], levels=[],
+        pillars=pillars, other_events=other, kpis=kpis, kpi_summary=kpi_summary,
+        kpi_status=board.kpi_status,
+        annex_rows=annex_rows, annex_totals=annex_totals, annex_workshops=annex_events,
+        annex_intro=_annex_intro(short, period.year_label, annex_events, annex_totals),
+        next_period=f"{year + 1}-{year + 2}" if office.fiscal_year_start_month != 1
+        else str(year + 1),
+        next_plan_title=next_title, next_plan=next_rows, next_plan_headers=headers,
+        next_work_plan=next_plan, next_document=next_document,
+        publications=publications,
+        publications_intro=_publications_intro(short, publications),
+        abbreviations=[], genders=genders, events=events)
+    report.levels, report.events_by_kind_level = _kind_level_table(board)
+    partners = {acronym: name for e in events for name, acronym, _r, _k in e.partners
+                if acronym}
+    report.abbreviations = glossary.used(_texts(report), extra=partners)
+    return report
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+
+def _pillars(plan, actions, events: list[EventFacts]):
+    """Each held event under the first action of this plan it serves (plan order); events
+    serving none of the plan's actions are "other activities"."""
+    by_action: dict[int, list[EventFacts]] = defaultdict(list)
+    mine = {a.pk for a in actions}
+    other = []
+    for event in events:
+        first = next((pk for pk in event.action_ids if pk in mine), None)
+        if first is None:
+            other.append(event)
+        else:
+            by_action[first].append(event)
+    pillars = []
+    for pillar in plan.pillars.order_by("number"):
+        own = [a for a in actions if a.pillar_id == pillar.pk]
+        sections = [ActionSection(a.code, a.text, by_action[a.pk]) for a in own
+                    if by_action.get(a.pk)]
+        pillars.append(PillarSection(pillar.number, pillar.title, sections, len(own),
+                                     sum(len(s.events) for s in sections)))
+    return pillars, other
+
+
+def _kind_level_table(board: Dashboard):
+    kinds, levels = dict(Event.Kind.choices), dict(Event.Level.choices)
+    used_levels = [k for k in levels if any(key[1] == k for key in board.events)]
+    by_kind = board.events_by(0)
+    rows = [(str(kinds.get(kind, kind)), [board.events.get((kind, level), 0)
+                                          for level in used_levels])
+            for kind in sorted(by_kind, key=lambda k: (-by_kind[k], k))]
+    return [str(levels[k]) for k in used_levels], rows
+
+
+def _key_figures(board: Dashboard) -> list[KeyFigure]:
+    accreditation = board.events_by(0).get("accreditation", 0)
+    women = board.participants.get("female", 0)
+    evaluation = board.evaluation
+    mean = evaluation.actual if evaluation is not None else None
+    rated = (evaluation.denominator or 0) if evaluation is not None else 0
+    rate = evaluation.extra.get("response_rate") if evaluation is not None else None
+    return [
+        KeyFigure("events", _("Events held"), board.events_total, f"{board.events_total:,}"),
+        KeyFigure("accreditation", _("Accreditation workshops"), accreditation,
+                  f"{accreditation:,}"),
+        KeyFigure("participants", _("Participants"), board.participants_total,
+                  f"{board.participants_total:,}"),
+        KeyFigure("women", _("Women among participants"), women,
+                  f"{women:,} ({_percent(board.women_share)})"),
+        KeyFigure("members", _("Members reached"), board.reached_total,
+                  _("%(n)s of %(total)s") % {"n": board.reached_total,
+                                             "total": board.members_total}),
+        KeyFigure("experts", _("Experts deployed"), board.experts, f"{board.experts:,}"),
+        KeyFigure("partners", _("Partners supporting events"), board.partners,
+                  f"{board.partners:,}"),
+        KeyFigure("evaluation", _("Mean evaluation (1-5)"), mean,
+                  _number(mean, "mean") if mean is not None else _("no ratings yet"),
+                  note=(ngettext("%(n)s rating", "%(n)s ratings", int(rated))
+                        % {"n": f"{int(rated):,}"}
+                        + (_(", %(rate)s of those invited answered") % {
+                            "rate": _percent(rate)} if rate is not None else ""))
+                  if mean is not None else ""),
+    ]
+
+
+def _intro(plan, board: Dashboard, pillars: list[PillarSection]) -> list[str]:
+    office = plan.office
+    strategic = plan.strategic_plan
+    period = board.period
+    first = _("This report presents what %(office)s delivered in fiscal year %(period)s "
+              "(%(months)s) under its Annual Work Plan %(period)s") % {
+        "office": office.short_name, "period": period.year_label,
+        "months": period.months_label}
+    if strategic is not None:
+        first += _(", which implements the %(rsp)s") % {"rsp": strategic.title}
+    first += "."
+    second = _("The plan sets out %(actions)s actions under %(pillars)s pillars. Chapter 2 "
+               "gives the year's figures, chapter 3 the activities held under each pillar and "
+               "action, chapter 4 the achievement of the plan's key performance indicators "
+               "(KPIs) and chapter 5 what the office published. The annexes list the "
+               "participants in regional and sub-regional workshops by member and the Annual "
+               "Work Plan for the next fiscal year.") % {
+        "actions": sum(p.action_count for p in pillars), "pillars": len(pillars)}
+    return [first, second]
+
+
+def _summary(board: Dashboard, events: list[EventFacts], kpi_summary: str,
+             publications: int) -> list[str]:
+    levels = dict(Event.Level.choices)
+    total = board.events_total
+    if not total:
+        return [_("No event was recorded as held in fiscal year %(period)s.")
+                % {"period": board.period.year_label}, kpi_summary]
+    by_level = board.events_by(1)
+    level_words = join_words([f"{n:,} {str(levels.get(k, k)).lower()}" for k, n in
+                              sorted(by_level.items(), key=lambda kv: (-kv[1], kv[0]))])
+    by_kind = board.events_by(0)
+    kind_words = join_words([kind_count(k, n) for k, n in
+                             sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))])
+    office = board.office.short_name
+    paragraphs = [
+        ngettext("In fiscal year %(period)s %(office)s held %(n)s event (%(levels)s): "
+                 "%(kinds)s.",
+                 "In fiscal year %(period)s %(office)s held %(n)s events (%(levels)s): "
+                 "%(kinds)s.", total) % {
+            "period": board.period.year_label, "office": office, "n": f"{total:,}",
+            "levels": level_words, "kinds": kind_words},
+    ]
+    people = _("%(n)s officials took part as participants, %(women)s of them women "
+               "(%(share)s). They came from %(reached)s of the region's %(members)s members; "
+               "%(experts)s experts were deployed as resource persons and %(partners)s partners "
+               "supported the events.") % {
+        "n": f"{board.participants_total:,}", "women": f"{board.participants.get('female', 0):,}",
+        "share": _percent(board.women_share), "reached": board.reached_total,
+        "members": board.members_total, "experts": f"{board.experts:,}",
+        "partners": board.partners}
+    evaluation = board.evaluation
+    if evaluation is not None and evaluation.actual is not None:
+        rate = evaluation.extra.get("response_rate")
+        people += " " + _("Participants rated the events %(mean)s out of 5 on average "
+                          "(%(n)s ratings%(rate)s).") % {
+            "mean": _number(evaluation.actual, "mean"),
+            "n": f"{int(evaluation.denominator or 0):,}",
+            "rate": _("; %(rate)s of those invited answered") % {"rate": _percent(rate)}
+            if rate is not None else ""}
+    paragraphs.append(people)
+    paragraphs.append(kpi_summary)
+    if publications:
+        paragraphs.append(ngettext("The office published or shared %(n)s item (chapter 5).",
+                                   "The office published or shared %(n)s items (chapter 5).",
+                                   publications) % {"n": publications})
+    return paragraphs
+
+
+def kind_count(kind: str, n: int) -> str:
+    """"12 workshops", "1 diagnostic or advisory mission"."""
+    words = {
+        "workshop": ngettext("%(n)s workshop", "%(n)s workshops", n),
+        "training": ngettext("%(n)s training course", "%(n)s training courses", n),
+        "mission": ngettext("%(n)s diagnostic or advisory mission",
+                            "%(n)s diagnostic or advisory missions", n),
+        "meeting": ngettext("%(n)s meeting", "%(n)s meetings", n),
+        "conference": ngettext("%(n)s conference", "%(n)s conferences", n),
+        "accreditation": ngettext("%(n)s accreditation workshop",
+                                  "%(n)s accreditation workshops", n),
+    }
+    return words.get(kind, ngettext("%(n)s other event", "%(n)s other events", n)) % {
+        "n": f"{n:,}"}
+
+
+def _kpis(board: Dashboard) -> tuple[list[KpiRow], str]:
+    rows = []
+    table = board.table
+    if table is None:
+        return rows, ""
+    for row in table.rows:
+        year = row.columns["FY"]
+        unit = row.measure.unit
+        rows.append(KpiRow(
+            pillar=row.pillar.number, code=row.action.code, kpi=row.indicator.text,
+            measure=str(row.measure.label),
+            target=_number(float(year.target), unit) if year.target is not None else "–",
+            actual=_number(year.actual, unit),
+            percent="–" if year.percent is None else f"{year.percent:.0f}%",
+            status=str(STATUS_LABELS[row.state]), state=row.state))
+    status = board.kpi_status
+    summary = _("Of the plan's %(n)s KPIs, %(on)s are on target and %(behind)s behind; "
+                "%(none)s have no target set and %(nodata)s no data yet.") % {
+        "n": len(rows), "on": status.get(ON, 0), "behind": status.get(BEHIND, 0),
+        "none": status.get(NO_TARGET, 0), "nodata": status.get(NO_DATA, 0)}
+    return rows, summary
+
+
+def _workshop_annex(office, period, events: list[EventFacts]):
+    """Participants in held regional and sub-regional workshops (workshops, trainings,
+    accreditation workshops), by member and gender, as the KPI ``participants`` counts them
+    (attended, role participant)."""
+    people = Participation.objects.filter(
+        event__office=office, event__status=Event.Status.HELD,
+        event__start_date__gte=period.start, event__start_date__lte=period.end,
+        event__kind__in=WORKSHOP_KINDS, event__level__in=WORKSHOP_LEVELS,
+        role=Participation.Role.PARTICIPANT, attended=True)
+    rows: dict[int | None, AnnexRow] = {}
+    for row in (people.order_by().values("member_id", "member__name", "member__iso3",
+                                         "person__gender").annotate(n=Count("pk"))):
+        key = row["member_id"]
+        found = rows.setdefault(key, AnnexRow(row["member__name"] or _("No member recorded"),
+                                              row["member__iso3"] or "", {}, 0))
+        gender = row["person__gender"] or "undisclosed"
+        found.by_gender[gender] = found.by_gender.get(gender, 0) + row["n"]
+    for row in (people.order_by().values("member_id")
+                .annotate(n=Count("event_id", distinct=True))):
+        if row["member_id"] in rows:
+            rows[row["member_id"]].workshops = row["n"]
+    ordered = sorted(rows.values(), key=lambda r: (r.iso3 == "", r.member))
+    totals: dict[str, int] = defaultdict(int)
+    for row in ordered:
+        for gender, n in row.by_gender.items():
+            totals[gender] += n
+    totals["total"] = sum(r.total for r in ordered)
+    workshops = [e for e in events if e.kind in WORKSHOP_KINDS and e.level in WORKSHOP_LEVELS]
+    totals["workshops"] = len(workshops)
+    return ordered, dict(totals), workshops
+
+
+def _annex_intro(short: str, period: str, workshops: list[EventFacts], totals) -> str:
+    if not workshops:
+        return _("%(office)s held no regional or sub-regional workshop in %(period)s.") % {
+            "office": short, "period": period}
+    return ngettext(
+        "%(n)s participant attended the %(w)s regional and sub-regional workshop %(office)s "
+        "held in %(period)s (workshops, trainings and accreditation workshops).",
+        "%(n)s participants attended the %(w)s regional and sub-regional workshops %(office)s "
+        "held in %(period)s (workshops, trainings and accreditation workshops).",
+        totals.get("total", 0)) % {"n": f"{totals.get('total', 0):,}", "w": len(workshops),
+                                   "office": short, "period": period}
+
+
+def _next_plan(office, year: int):
+    """The next fiscal year's plan in the published three-column layout (rows per pillar),
+    or None when it has not been imported yet."""
+    from workplan.plans.snapshot import document_from_db
+    from workplan.plans.textplan.parser import BULLET
+    from workplan.plans.textplan.render import reference_text
+
+    plan = WorkPlan.objects.filter(office=office, start_year=year + 1).first()
+    if plan is None:
+        return "", None, [], None, None
+    document = document_from_db(plan)
+    short = office.short_name
+    strategic = document.parsed.strategic_period
+    relevance = f" (Relevance to RSP {strategic})" if strategic else ""
+    headers = [f"Specific Actions of {short}{relevance}",
+               f"Annual Work Plan for {document.period}", "RSP Key Performance Indicator"]
+    pillars = []
+    for pillar in document.parsed.pillars:
+        rows = []
+        for action in pillar.actions:
+            listings = [f"{BULLET} {listing.title}"
+                        + (f" (See also {', '.join(listing.see_also)})"
+                           if listing.see_also else "") for listing in action.listings]
+            kpis = ([f"({i}) {k}" for i, k in enumerate(action.kpis, start=1)]
+                    if len(action.kpis) > 1 else list(action.kpis))
+            rows.append(PlanRow(action.letter, action.code, action.text,
+                                reference_text(action.rsp_refs, action.rocb_specific, short),
+                                listings, kpis))
+        pillars.append((pillar.number, pillar.title, rows))
+    return document.title, pillars, headers, plan, document
+
+
+def _publications(office, period) -> list[PublicationRow]:
+    from ..models import Publication
+
+    return [PublicationRow(p.date, p.get_kind_display(), p.title,
+                           p.member.name if p.member else "", p.url,
+                           [a.code for a in p.actions.all()], p.kind)
+            for p in Publication.objects.filter(office=office).within(period.start, period.end)
+            .for_list().order_by("date", "title", "pk")]
+
+
+def _publications_intro(short: str, publications: list[PublicationRow]) -> str:
+    if not publications:
+        return _("No publication of %(office)s is recorded in the register for this year.") % {
+            "office": short}
+    from ..models import Publication
+
+    counts: dict[str, int] = defaultdict(int)
+    for p in publications:
+        counts[p.kind_code] += 1
+    words = {
+        "newsletter": lambda n: ngettext("%(n)s newsletter issue", "%(n)s newsletter issues", n),
+        "good_practice": lambda n: ngettext("%(n)s good practice report",
+                                            "%(n)s good practice reports", n),
+        "article": lambda n: ngettext("%(n)s article submitted by a member",
+                                      "%(n)s articles submitted by members", n),
+        "website": lambda n: ngettext("%(n)s website item", "%(n)s website items", n),
+        "other": lambda n: ngettext("%(n)s other item", "%(n)s other items", n),
+    }
+    return ngettext("%(office)s published or shared %(n)s item this year: %(kinds)s.",
+                    "%(office)s published or shared %(n)s items this year: %(kinds)s.",
+                    len(publications)) % {
+        "office": short, "n": len(publications),
+        "kinds": join_words([words[kind](counts[kind]) % {"n": counts[kind]}
+                             for kind in Publication.Kind.values if counts.get(kind)])}
+
+
+def _texts(report: AnnualReport) -> list[str]:
+    texts = [report.title, report.subtitle, *report.intro, *report.summary, report.kpi_summary,
+             report.annex_intro, report.publications_intro, report.next_plan_title,
+             *report.next_plan_headers]
+    for pillar in report.pillars:
+        texts.append(pillar.title)
+        for section in pillar.actions:
+            texts.append(section.text)
+            texts += [e.title for e in section.events] + [e.paragraph() for e in section.events]
+    texts += [e.title for e in report.other_events] + [e.paragraph()
+                                                       for e in report.other_events]
+    texts += [row.kpi for row in report.kpis]
+    texts += [p.title for p in report.publications]
+    for _pillar, title, rows in report.next_plan or []:
+        texts.append(title)
+        for row in rows:
+            texts += [row.text, row.reference, *row.activities, *row.kpis]
+    return texts

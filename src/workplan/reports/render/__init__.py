@@ -1,0 +1,1 @@
+"""Renderers of the reports: they lay out data computed by ``reports.data``."""

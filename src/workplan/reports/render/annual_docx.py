@@ -1,0 +1,230 @@
+"""The annual report as a Word document: the office's working format, laid out from the data
+``reports.data.annual`` computed (no query here, except reading the next plan's annex through
+``plans.export.word``, which renders the published three-column table).
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from workplan.plans.export.word import render_docx
+
+from . import word
+from .charts import Pictures, annual_charts
+
+
+def render_annual_docx(report) -> bytes:
+    office = report.office
+    doc = word.new_document(title=f"{report.title} – {office.short_name}",
+                            subject=report.subtitle, author=office.name)
+    first = doc.sections[0]
+    first.different_first_page_header_footer = True
+    word.header_and_footer(first, f"{office.short_name} · {report.title}")
+    charts = annual_charts(report)
+    pictures = Pictures(charts)  # drawn in the background while the document is laid out
+    captions = {chart.key: chart.caption for chart in charts}
+    places: list[tuple[str, object, object]] = []
+    w = word.Writer(doc)
+
+    def figure(key: str) -> None:
+        if key in captions:
+            w.flush()
+            places.append((key, *word.picture_place(doc, _("Figure %(n)s. %(caption)s") % {
+                "n": len(places) + 1, "caption": captions[key]})))
+
+    _cover(doc, report)
+    _contents(doc, report)
+
+    w.heading("1. " + _("Introduction"), 1)
+    for paragraph in report.intro:
+        w.paragraph(paragraph)
+
+    w.page_break()
+    w.heading("2. " + _("Executive summary"), 1)
+    for paragraph in report.summary:
+        w.paragraph(paragraph)
+    w.flush()
+    _key_figures(doc, report)
+    if report.events_by_kind_level:
+        w.paragraph(_("Events held by kind and level"), "Caption")
+        levels = report.levels
+        totals = [sum(counts[i] for _k, counts in report.events_by_kind_level)
+                  for i in range(len(levels))]
+        w.table([_("Kind"), *levels, _("Total")],
+                [[kind, *counts, sum(counts)] for kind, counts in report.events_by_kind_level],
+                widths=[5.0] + [11.6 / (len(levels) + 1)] * (len(levels) + 1),
+                numeric=set(range(1, len(levels) + 2)),
+                footer=[_("Total"), *totals, report.board.events_total])
+    for key in ("events", "gender", "reach"):
+        figure(key)
+
+    w.page_break()
+    w.heading("3. " + _("Activities by pillar and action"), 1)
+    for pillar in report.pillars:
+        w.heading(_("Pillar %(n)s: %(title)s") % {"n": pillar.number, "title": pillar.title}, 2)
+        w.paragraph(ngettext(
+            "%(n)s event was held under %(served)s of the pillar's %(actions)s actions.",
+            "%(n)s events were held under %(served)s of the pillar's %(actions)s actions.",
+            pillar.events) % {"n": pillar.events, "served": pillar.served,
+                              "actions": pillar.action_count}, "Lead")
+        for section in pillar.actions:
+            w.heading(_("Action %(code)s") % {"code": section.code}, 3)
+            w.paragraph(section.text, "Action Text")
+            for event in section.events:
+                _event(w, event)
+    if report.other_events:
+        w.heading(_("Other activities"), 2)
+        w.paragraph(_("Events held at members' request or on the office's initiative that "
+                      "serve no action of the plan."), "Lead")
+        for event in report.other_events:
+            _event(w, event)
+
+    w.page_break()
+    w.heading("4. " + _("Achievement of the key performance indicators"), 1)
+    w.paragraph(report.kpi_summary)
+    figure("kpis")
+    w.paragraph(_("KPI achievement for the fiscal year (from the indicator performance "
+                  "tracking table)"), "Caption")
+    w.table([_("Action"), _("KPI"), _("Target"), _("Actual"), _("% met"), _("Status")],
+            [[r.code, r.kpi, r.target, r.actual, r.percent, r.status] for r in report.kpis],
+            widths=[1.6, 7.4, 1.6, 1.6, 1.6, 2.8], numeric={2, 3, 4})
+
+    w.page_break()
+    w.heading("5. " + _("Publications and information shared"), 1)
+    w.paragraph(report.publications_intro)
+    if report.publications:
+        w.table([_("Date"), _("Kind"), _("Title"), _("Member")],
+                [[date_format(p.date, "j M Y"), p.kind, p.title, p.member or "–"]
+                 for p in report.publications], widths=[2.4, 3.6, 8.0, 2.6])
+
+    w.page_break()
+    w.heading(_("Annex 1: Participants in regional and sub-regional workshops by member"), 1)
+    w.paragraph(report.annex_intro)
+    if report.annex_rows:
+        _annex_table(w, report)
+        figure("workshops")
+        w.heading(_("The workshops"), 2)
+        w.table([_("Workshop"), _("Dates and place"), _("Participants")],
+                [[e.title, e.dates + (f", {e.place}" if e.place else ""), e.participants]
+                 for e in report.annex_workshops], widths=[8.6, 5.6, 2.4], numeric={2})
+    w.flush()
+
+    annex = word.landscape_section(doc)
+    word.header_and_footer(annex, f"{office.short_name} · {report.title}")
+    w.heading(_("Annex 2: Annual Work Plan %(period)s") % {"period": report.next_period}, 1)
+    if report.next_document is not None:
+        w.paragraph(report.next_plan_title, "Lead")
+        w.flush()
+        # The plan's own Word export renders the published three-column table.
+        annex_doc = render_docx(report.next_work_plan, report.next_document)
+        word.append_body(doc, Document(io.BytesIO(annex_doc)))
+    else:
+        w.paragraph(_("The Annual Work Plan %(period)s has not been adopted (imported into "
+                      "Workplan) yet.") % {"period": report.next_period})
+    w.flush()
+
+    last = word.portrait_section(doc)
+    word.header_and_footer(last, f"{office.short_name} · {report.title}")
+    w.heading(_("Abbreviations"), 1)
+    if report.abbreviations:
+        w.table([_("Abbreviation"), _("Meaning")], report.abbreviations, widths=[3.2, 13.4])
+    w.flush()
+    word.fill_pictures(places, pictures.result())
+    word.update_fields_on_open(doc)
+    return word.to_bytes(doc)
+
+
+def _cover(doc, report) -> None:
+    for _i in range(5):
+        doc.add_paragraph()
+    org = doc.add_paragraph()
+    run = org.add_run(_("World Customs Organization").upper())
+    run.font.size = Pt(11)
+    run.font.color.rgb = word.MUTED
+    doc.add_paragraph(report.title, style="Title")
+    doc.add_paragraph(report.subtitle, style="Subtitle")
+    period = doc.add_paragraph()
+    period.add_run(report.period_text).font.size = Pt(12)
+    for _i in range(12):
+        doc.add_paragraph()
+    word.para(doc, _("Draft prepared with Workplan from the office's records on %(day)s.")
+              % {"day": date_format(report.generated, "j F Y")}, "Lead")
+    word.page_break(doc)
+
+
+def _contents(doc, report) -> None:
+    """A table of contents field: Word fills in the page numbers when the document opens;
+    until then (and in viewers that do not update fields) it lists the chapters."""
+    doc.add_paragraph(_("Contents"), style="TOC Heading")
+    entries = ["1. " + _("Introduction"), "2. " + _("Executive summary"),
+               "3. " + _("Activities by pillar and action"),
+               "4. " + _("Achievement of the key performance indicators"),
+               "5. " + _("Publications and information shared"),
+               _("Annex 1: Participants in regional and sub-regional workshops by member"),
+               _("Annex 2: Annual Work Plan %(period)s") % {"period": report.next_period},
+               _("Abbreviations")]
+    paragraph = doc.add_paragraph()
+    word.field(paragraph, 'TOC \\o "1-2" \\h \\z \\u', "\n".join(entries))
+    word.page_break(doc)
+
+
+def _key_figures(doc, report) -> None:
+    word.para(doc, _("The year in figures"), "Caption")
+    per_row = 4
+    figures = report.figures
+    grid = doc.add_table(rows=0, cols=per_row)
+    grid.style = "Table Grid"
+    for start in range(0, len(figures), per_row):
+        cells = grid.add_row().cells
+        for cell, item in zip(cells, figures[start:start + per_row], strict=False):
+            word.shade(cell, "EEF3F9")
+            paragraph = cell.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.space_after = Pt(0)
+            value = paragraph.add_run(item.text)
+            value.bold = True
+            value.font.size = Pt(15)
+            value.font.color.rgb = word.BLUE
+            label = cell.add_paragraph()
+            label.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            label.paragraph_format.space_after = Pt(2)
+            run = label.add_run(item.label)
+            run.font.size = Pt(8.5)
+            run.font.color.rgb = word.MUTED
+            if item.note:
+                note = label.add_run("\n" + item.note)
+                note.font.size = Pt(7.5)
+                note.font.color.rgb = word.MUTED
+    doc.add_paragraph().paragraph_format.space_after = Pt(2)
+
+
+def _event(w, event) -> None:
+    # Title and facts in one paragraph: they never part, whatever the page break.
+    w.paragraph(style="Event Title", runs=[
+        w.run(event.title), '<w:r><w:br/></w:r>', w.run(event.meta, style="Event Facts")])
+    w.paragraph(event.paragraph())
+
+
+def _annex_table(w, report) -> None:
+    codes = [code for code, _label in report.genders]
+    other = [g for g in report.annex_totals if g not in codes
+             and g not in ("total", "workshops")]
+    headers = [_("Member"), *[label for _c, label in report.genders],
+               *([_("Other")] if other else []), _("Total"), _("Workshops attended")]
+    rows = [[row.member, *[row.by_gender.get(c, 0) for c in codes],
+             *([sum(row.by_gender.get(g, 0) for g in other)] if other else []),
+             row.total, row.workshops] for row in report.annex_rows]
+    totals = report.annex_totals
+    footer = [_("Total"), *[totals.get(c, 0) for c in codes],
+              *([sum(totals.get(g, 0) for g in other)] if other else []),
+              totals.get("total", 0), totals.get("workshops", 0)]
+    numbers = len(headers) - 1
+    w.table(headers, rows, widths=[5.4] + [11.2 / numbers] * numbers,
+            numeric=set(range(1, len(headers))), footer=footer)

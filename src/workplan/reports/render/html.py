@@ -1,0 +1,52 @@
+"""HTML and PDF of the reports: one standalone HTML template each (print styles for
+WeasyPrint), filled from the data the ``reports.data`` functions computed."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from .charts import annual_charts
+
+
+def annual_context(report) -> dict:
+    charts = {chart.key: chart for chart in annual_charts(report)}
+    codes = [code for code, _label in report.genders]
+    other = [g for g in report.annex_totals if g not in codes
+             and g not in ("total", "workshops")]
+    annex = [(row.member, [row.by_gender.get(code, 0) for code in codes]
+              + ([sum(row.by_gender.get(g, 0) for g in other)] if other else []),
+              row.total, row.workshops) for row in report.annex_rows]
+    annex_headers = [label for _code, label in report.genders] + ([_("Other")] if other
+                                                                  else [])
+    annex_totals = [report.annex_totals.get(code, 0) for code in codes] + (
+        [sum(report.annex_totals.get(g, 0) for g in other)] if other else [])
+    return {
+        "report": report, "office": report.office, "charts": charts,
+        "annex": annex, "annex_headers": annex_headers, "annex_totals": annex_totals,
+        "header": f"{report.office.short_name} · {report.title}",
+        "has_other": bool(report.other_events),
+        "kind_rows": [(kind, counts, sum(counts)) for kind, counts in
+                      report.events_by_kind_level],
+        "level_totals": [sum(counts[i] for _kind, counts in report.events_by_kind_level)
+                         for i in range(len(report.levels))],
+    }
+
+
+def render_annual_html(report) -> str:
+    return render_to_string("reports/annual_report.html", annual_context(report))
+
+
+def render_annual_pdf(report) -> bytes:
+    return html_to_pdf(render_annual_html(report))
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def render_newsletter_html(newsletter) -> str:
+    return render_to_string("reports/newsletter.html", {"news": newsletter,
+                                                        "office": newsletter.office})

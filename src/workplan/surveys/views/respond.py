@@ -1,0 +1,178 @@
+"""Views of surveys: answering.
+
+- ``respond``: the link a respondent was sent (``/surveys/r/<token>/``), no account needed.
+  The token is looked up by its SHA-256; an unknown or altered token, a survey not open yet, a
+  closed or expired one, a used anonymous link each get a page saying so (404 or 410) and
+  nothing is saved. The endpoint is rate-limited per address and per token (429).
+- ``member_response``: a member focal point, signed in, answers a needs assessment for their
+  member (one answer per member, which they change until the survey closes). Office staff see
+  the same page as a preview.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from workplan.core.access import VIEW, focal_points
+
+from .. import ratelimit, services
+from ..forms import ResponseForm
+from ..models import Response, Survey
+
+
+def _page(request, template, context, status=200):
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    # The token is in the URL: never sent to another site. ("no-referrer" would make browsers
+    # send "Origin: null" with the form, which Django's CSRF check rightly refuses.)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _problem(request, status: int, title: str, message: str, survey=None, extra=None):
+    return _page(request, "surveys/respond_problem.html",
+                 {"title": title, "message": message, "survey": survey, **(extra or {})},
+                 status=status)
+
+
+INVALID_LINK = gettext_lazy(
+    "This link is not valid. Check that it was copied whole from the message you received; "
+    "if a reminder was sent, use the link of the latest message.")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def respond(request, token: str):
+    wait = ratelimit.check(request, token)
+    if wait is not None:
+        response = _problem(request, 429, _("Too many requests"), _(
+            "Too many requests came from your connection or for this link. Wait %(minutes)d "
+            "minute(s) and try again; nothing was saved.")
+            % {"minutes": max(1, round(wait / 60))})
+        response["Retry-After"] = str(wait)
+        return response
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return _problem(request, 404, _("Link not valid"), str(INVALID_LINK))
+    survey = invitation.survey
+    refusal = survey.refusal()
+    if refusal is not None:
+        status, message = refusal
+        return _problem(request, status, _("Survey not available"), message, survey)
+    if survey.anonymous and invitation.responded:
+        return _problem(request, 410, _("Already answered"), _(
+            "Answers were already sent with this link. The survey is anonymous, so nothing "
+            "ties them to you and they cannot be changed. Thank you!"), survey)
+    questions = list(survey.questions.all())
+    existing = None
+    if not survey.anonymous:
+        existing = _existing_response(survey, invitation)
+    if request.method == "POST":
+        form = ResponseForm(questions, request.POST)
+        if form.is_valid():
+            try:
+                services.submit_by_link(invitation, questions, form.values())
+            except services.Refused as refused:
+                return _problem(request, refused.status, _("Not saved"), str(refused), survey)
+            if survey.anonymous:
+                return _page(request, "surveys/respond_done.html", {"survey": survey})
+            messages.success(request, _("Thank you: your answers were saved. You can change "
+                                        "them with the same link until the survey closes."))
+            return redirect("surveys:respond", token=token)
+        status = 400
+    else:
+        initial = ResponseForm.initial_from(questions, services.stored_values(existing))
+        form = ResponseForm(questions, initial=initial)
+        status = 200
+    return _page(request, "surveys/respond.html", {
+        "survey": survey, "form": form, "existing": existing, "invitation": invitation,
+    }, status=status)
+
+
+def _existing_response(survey, invitation):
+    if survey.kind == Survey.Kind.NEEDS and invitation.member_id:
+        return Response.objects.filter(survey=survey, member_id=invitation.member_id,
+                                       for_member=True).first()
+    return Response.objects.filter(invitation=invitation).first()
+
+
+# --- focal points: the needs assessment -------------------------------------------------------
+
+
+def _needs_survey(request, pk):
+    survey = get_object_or_404(Survey.objects.restrict(request.user, VIEW)
+                               .filter(kind=Survey.Kind.NEEDS).select_related("office"), pk=pk)
+    member = None
+    for office, member_id in focal_points(request.user):
+        if office == survey.office_id:
+            from workplan.directory.models import Member
+
+            member = Member.objects.get(pk=member_id)
+            break
+    return survey, member
+
+
+def _member_page(request, survey, member, form=None, status=200):
+    existing = None
+    if member is not None:
+        existing = Response.objects.filter(survey=survey, member=member,
+                                           for_member=True).select_related(
+            "submitted_by").first()
+    accepting = survey.accepts_answers()
+    questions = list(survey.questions.all())
+    disabled = member is None or not accepting
+    if form is None:
+        initial = ResponseForm.initial_from(questions, services.stored_values(existing))
+        form = ResponseForm(questions, initial=initial, disabled=disabled)
+    return render(request, "surveys/member_response.html", {
+        "survey": survey, "member": member, "form": form, "existing": existing,
+        "accepting": accepting, "refusal": survey.refusal(), "form_disabled": disabled,
+    }, status=status)
+
+
+@login_required
+@require_GET
+def member_response(request, pk: int):
+    survey, member = _needs_survey(request, pk)
+    return _member_page(request, survey, member)
+
+
+@login_required
+@require_POST
+def member_response_submit(request, pk: int):
+    survey, member = _needs_survey(request, pk)
+    if member is None:
+        raise Http404  # only a member's focal point answers for it
+    questions = list(survey.questions.all())
+    form = ResponseForm(questions, request.POST)
+    refusal = survey.refusal()
+    if refusal is not None:
+        messages.error(request, refusal[1])
+        return _member_page(request, survey, member, status=refusal[0])
+    if not form.is_valid():
+        return _member_page(request, survey, member, form=form, status=400)
+    try:
+        services.submit_for_member(survey, member, questions, form.values(),
+                                   user=request.user)
+    except services.Refused as refused:
+        messages.error(request, str(refused))
+        return _member_page(request, survey, member, status=refused.status)
+    messages.success(request, _("The answers of %(member)s were saved. You can change them "
+                                "until the survey closes.") % {"member": member.name})
+    return redirect("surveys:member_response", survey.pk)
+
+
+urlpatterns = [
+    path("r/<str:token>/", respond, name="respond"),
+    path("<int:pk>/answer/", member_response, name="member_response"),
+    path("<int:pk>/answer/submit/", member_response_submit, name="member_response_submit"),
+]
