@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 from run_tests import PostgresCluster, find_pg_bindir  # noqa: E402
 
 IMPORT_SCALES = [(1, "seed", 5), (5, "x5", 3), (10, "x10", 3), (20, "x20", 3)]
-KPI_SCALES = ["small", "large"]
+WORLD_SCALES = ["small", "large"]
+FAMILIES = {"import", "kpi", "report", "survey", "api"}
 
 
 def run_case(script: str, args: list[str], database_url: str, home: str) -> dict:
@@ -54,19 +55,32 @@ def run_lines(script: str, args: list[str], database_url: str, home: str) -> lis
     return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
 
 
-def kpi_rows(db: str, url_for) -> list[dict]:
-    """The IPTT and the dashboard at small (one year of one office) and large (six offices,
-    ten years) scale: the data is built in one process, measured in another."""
+def world_rows(db: str, url_for, families: set[str]) -> list[dict]:
+    """Everything measured on built data, at small (one year of ROCB A/P: the sample plan and
+    the small demo with surveys, KPI data and publications) and large scale (that plus
+    ``workplan demo --scale large``: six offices over ten fiscal years). Each scale's data is
+    built once (``report_case.py build``) and every family measures on it, each in processes
+    of its own so that peak memory is the case's own."""
     rows = []
-    for scale in KPI_SCALES:
+    for scale in WORLD_SCALES:
         with tempfile.TemporaryDirectory(prefix="workplan-bench-") as home:
             url = url_for(home, scale)
-            built = run_lines("kpi_case.py", ["build", scale], url, home)[-1]
-            print(f"  KPI data {scale} on {db}: built in {built['seconds']} s", file=sys.stderr)
-            for result in run_lines("kpi_case.py", ["measure", scale], url, home):
-                rows.append({**result, "db": db})
-                print(f"  {result['name']} {scale} on {db}: {result['median_ms']} ms "
-                      f"(floor {result['floor_ms']} ms)", file=sys.stderr)
+            built = run_lines("report_case.py", ["build", scale], url, home)[-1]
+            print(f"  data {scale} on {db}: built in {built['seconds']} s", file=sys.stderr)
+            cases = [("kpi", "kpi_case.py", ["measure", scale]),
+                     ("report", "report_case.py", ["measure", scale]),
+                     ("survey", "survey_case.py", ["measure", scale])]
+            if scale == "large":
+                cases.append(("api", "api_case.py", [url, scale]))
+            for family, script, args in cases:
+                if family not in families:
+                    continue
+                for result in run_lines(script, args, url, home):
+                    rows.append({**result, "db": db})
+                    floor = f" (floor {result['floor_ms']} ms)" if result.get("floor_ms") else ""
+                    rps = f", {result['rps']} req/s" if result.get("rps") else ""
+                    print(f"  {result['name']} {scale} on {db}: {result['median_ms']} ms"
+                          f"{floor}{rps}", file=sys.stderr)
     return rows
 
 
@@ -94,36 +108,61 @@ def linearity(rows: list[dict]) -> list[str]:
     return notes
 
 
+# Figures some rows add to the common ones (also kept in results.json).
+EXTRA = ("rps", "p95_ms", "requests", "errors", "ratio")
+
+
+def extra(row: dict) -> str:
+    parts = []
+    if row.get("rps") is not None:
+        parts.append(f"{row['rps']} req/s")
+    if row.get("p95_ms") is not None:
+        parts.append(f"p95 {row['p95_ms']}")
+    if row.get("ratio") is not None:
+        parts.append(f"x{row['ratio']} floor")
+    return ", ".join(parts) or "-"
+
+
 def main() -> int:
-    only = set(sys.argv[1:])  # e.g. "kpi" or "import": run one family
+    only = set(sys.argv[1:])  # e.g. "kpi" or "import report": run those families
+    unknown = only - FAMILIES
+    if unknown:
+        print(f"unknown families {sorted(unknown)}; choose from {sorted(FAMILIES)}",
+              file=sys.stderr)
+        return 2
+    families = only or FAMILIES
     rows = []
-    if not only or "import" in only:
+    if "import" in families:
         rows += import_rows("sqlite", lambda home: f"sqlite:///{home}/bench.sqlite3")
-    if not only or "kpi" in only:
-        rows += kpi_rows("sqlite", lambda home, scale: f"sqlite:///{home}/bench.sqlite3")
+    if families - {"import"}:
+        rows += world_rows("sqlite", lambda home, scale: f"sqlite:///{home}/bench.sqlite3",
+                           families)
     bindir = find_pg_bindir()
     if bindir is None:
         print("PostgreSQL binaries not found: PostgreSQL rows skipped", file=sys.stderr)
     else:
         with PostgresCluster(bindir) as cluster:
-            if not only or "import" in only:
+            if "import" in families:
                 rows += import_rows("postgresql", lambda home: cluster.url)
-            if not only or "kpi" in only:
-                rows += kpi_rows("postgresql",
-                                 lambda home, scale: pg_database(cluster, f"bench_{scale}"))
+            if families - {"import"}:
+                rows += world_rows("postgresql",
+                                   lambda home, scale: pg_database(cluster, f"bench_{scale}"),
+                                   families)
     header = f"{'name':<32}{'scale':<7}{'db':<12}{'median_ms':>10}{'queries':>9}" \
-             f"{'floor_ms':>10}{'peak_rss_mb':>13}"
+             f"{'floor_ms':>10}{'peak_rss_mb':>13}{'extra':>24}"
     print(header)
     print("-" * len(header))
     for r in rows:
         print(f"{r['name']:<32}{r['scale']:<7}{r['db']:<12}{r['median_ms']:>10}"
               f"{r['queries'] if r['queries'] is not None else '-':>9}"
               f"{r['floor_ms'] if r['floor_ms'] is not None else '-':>10}"
-              f"{r['peak_rss_mb'] if r['peak_rss_mb'] is not None else '-':>13}")
+              f"{r['peak_rss_mb'] if r['peak_rss_mb'] is not None else '-':>13}"
+              f"{extra(r):>24}")
     for note in linearity(rows):
         print(note)
-    results = [{k: r[k] for k in ("name", "scale", "db", "median_ms", "queries", "floor_ms",
-                                  "peak_rss_mb")} for r in rows]
+    results = [{**{k: r.get(k) for k in ("name", "scale", "db", "median_ms", "queries",
+                                          "floor_ms", "peak_rss_mb")},
+                **{k: r[k] for k in EXTRA if r.get(k) is not None}} for r in rows]
     path = ROOT / "bench" / "results.json"
     if only and path.exists():  # a partial run keeps the other families' last figures
         fresh = {(r["name"], r["scale"], r["db"]) for r in results}
