@@ -136,7 +136,3 @@ def _charts_pdf(found: list[Chart]) -> bytes:
             + "".join(pages) + "</body></html>")
     return HTML(string=html).write_pdf()
 
-
-def png_images(found: list[Chart]) -> dict[str, bytes]:
-    """PNG of each chart (key -> bytes); empty when ``pdftoppm`` is not installed."""
-    return Pictures(found).result()

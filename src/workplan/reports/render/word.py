@@ -15,7 +15,6 @@ from xml.sax.saxutils import escape
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -200,20 +199,6 @@ def shade(cell, fill: str = HEADER_FILL) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def repeat_header(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-
-
-def no_split(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    cant = OxmlElement("w:cantSplit")
-    cant.set(qn("w:val"), "true")
-    properties.append(cant)
-
-
 def style_id(doc, name: str) -> str:
     """The id of a style (looked up once per document: python-docx's lookup by name reads
     every style each time)."""
@@ -232,59 +217,6 @@ def para(doc, text: str = "", name: str | None = None):
     """``doc.add_paragraph(text, style=name)``, without the slow lookup by name."""
     paragraph = doc.add_paragraph(text)
     return styled(paragraph, doc, name) if name else paragraph
-
-
-def styled_run(paragraph, doc, text: str, name: str):
-    """A run in a character style (by id, without the lookup by name)."""
-    run = paragraph.add_run(text)
-    run._r.get_or_add_rPr().style = style_id(doc, name)
-    return run
-
-
-def cell_text(cell, text, *, bold: bool = False, italic: bool = False, right: bool = False,
-              size: float | None = None, color=None, doc=None) -> None:
-    """Text in a cell, in the "Table ..." styles; extra formatting only where asked."""
-    paragraph = cell.paragraphs[0]
-    name = ("Table Heading Number" if right else "Table Heading") if bold else (
-        "Table Number" if right else "Table Text")
-    styled(paragraph, doc or cell.part.document, name)
-    run = paragraph.add_run("" if text is None else str(text))
-    if italic:
-        run.italic = True
-    if size:
-        run.font.size = Pt(size)
-    if color is not None:
-        run.font.color.rgb = color
-
-
-def table(doc, headers: list[str], rows, *, widths: list[float] | None = None,
-          numeric: set[int] | None = None, footer: list | None = None):
-    """A "Table Grid" table with a shaded header row that repeats on every page; columns in
-    ``numeric`` are right-aligned; ``footer`` is a bold last row (totals)."""
-    numeric = numeric or set()
-    grid = doc.add_table(rows=1, cols=len(headers))
-    grid.style = "Table Grid"
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for index, (cell, header) in enumerate(zip(grid.rows[0].cells, headers, strict=True)):
-        cell_text(cell, header, bold=True, right=index in numeric, doc=doc)
-        shade(cell)
-    repeat_header(grid.rows[0])
-    for values in rows:
-        cells = grid.add_row().cells
-        for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
-            cell_text(cell, value, right=index in numeric, doc=doc)
-    if footer is not None:
-        cells = grid.add_row().cells
-        for index, (cell, value) in enumerate(zip(cells, footer, strict=True)):
-            cell_text(cell, value, bold=True, right=index in numeric, doc=doc)
-            shade(cell, "EEF3F9")
-    if widths:
-        for column, width in zip(grid.columns, widths, strict=True):
-            column.width = Cm(width)
-            for cell in column.cells:
-                cell.width = Cm(width)
-    doc.add_paragraph().paragraph_format.space_after = Pt(2)
-    return grid
 
 
 def picture_place(doc, caption: str):
