@@ -23,7 +23,7 @@ from run_tests import PostgresCluster, find_pg_bindir  # noqa: E402
 
 IMPORT_SCALES = [(1, "seed", 5), (5, "x5", 3), (10, "x10", 3), (20, "x20", 3)]
 WORLD_SCALES = ["small", "large"]
-FAMILIES = {"import", "kpi", "report", "survey", "api"}
+FAMILIES = {"import", "kpi", "report", "survey", "api", "load"}
 
 
 def run_case(script: str, args: list[str], database_url: str, home: str) -> dict:
@@ -72,6 +72,8 @@ def world_rows(db: str, url_for, families: set[str]) -> list[dict]:
                      ("survey", "survey_case.py", ["measure", scale])]
             if scale == "large":
                 cases.append(("api", "api_case.py", [url, scale]))
+                if db == "postgresql":  # the production set-up; SQLite is for one desk
+                    cases.append(("load", "load_case.py", ["measure", scale]))
             for family, script, args in cases:
                 if family not in families:
                     continue
