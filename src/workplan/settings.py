@@ -1,16 +1,29 @@
 """Workplan settings: one module, driven by environment variables.
 
 Environment:
-    WORKPLAN_ENV            "production" or anything else (development; the default)
+    WORKPLAN_ENV            "production" or anything else (development; the default).
+                            Production: PostgreSQL, the secret key from the environment,
+                            DEBUG off, secure cookies, HSTS, HTTPS redirect (docs/deployment.md)
     WORKPLAN_HOME           folder holding ``var/`` (database, secret key, static, media);
                             default: the current working directory
     DATABASE_URL            e.g. postgres://user:pw@host:5432/db; default sqlite:///var/workplan.sqlite3
                             (a relative SQLite path is resolved against WORKPLAN_HOME)
-    WORKPLAN_SECRET_KEY     required in production; in development a random key is kept in
-                            var/secret_key (created once, mode 600)
+    WORKPLAN_ALLOW_SQLITE   1: accept SQLite in production (refused otherwise)
+    WORKPLAN_SECRET_KEY     required in production (50+ random characters); in development a
+                            random key is kept in var/secret_key (created once, mode 600)
+    WORKPLAN_SECRET_KEY_FALLBACKS  comma-separated former keys, while rotating the key
     WORKPLAN_DEBUG          1/0, default 1 unless production
     WORKPLAN_ALLOWED_HOSTS  comma-separated; default localhost,127.0.0.1,[::1],testserver
     WORKPLAN_CSRF_TRUSTED_ORIGINS  comma-separated, e.g. https://workplan.example.org
+    WORKPLAN_SSL_REDIRECT   production: 1/0, default 1 (redirect http to https)
+    WORKPLAN_HSTS_PRELOAD   production: 1/0, default 1 (the HSTS "preload" directive)
+    WORKPLAN_PROXY_COUNT    reverse proxies in front of the app (default 1 in production, else 0):
+                            the client address is read from X-Forwarded-For (core/security.py)
+    WORKPLAN_BASE_URL       the site's address for links in e-mails sent from cron (default in
+                            production: https:// + the first of WORKPLAN_ALLOWED_HOSTS)
+    WORKPLAN_EMAIL_BACKEND  default: SMTP in production, the console otherwise
+    WORKPLAN_EMAIL_HOST, WORKPLAN_EMAIL_PORT, WORKPLAN_EMAIL_USER, WORKPLAN_EMAIL_PASSWORD,
+    WORKPLAN_EMAIL_USE_TLS, WORKPLAN_FROM_EMAIL   the SMTP server (default localhost:25)
     WORKPLAN_LOG_LEVEL      default INFO
     WORKPLAN_IATI_ORG_REF   the IATI organisation identifier in the IATI export (default: the
                             placeholder XM-DAC-00000)
@@ -70,6 +83,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+SECRET_KEY_FALLBACKS = env_list("WORKPLAN_SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list(
     "WORKPLAN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"]
@@ -104,7 +118,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it (axes, the survey rate limit) sees the real client address.
+    "workplan.core.security.ForwardedClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files get the CSP too (an SVG can carry a script).
+    "workplan.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -161,6 +179,18 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE avoids "database is locked" on concurrent writes; WAL lets readers run along.
     _db["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
     _db["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    if PRODUCTION and not env_bool("WORKPLAN_ALLOW_SQLITE", False):
+        raise ImproperlyConfigured(
+            "WORKPLAN_ENV=production runs on PostgreSQL: set DATABASE_URL, e.g. "
+            "postgres://workplan:PASSWORD@localhost:5432/workplan (it is now SQLite"
+            + ("" if os.environ.get("DATABASE_URL", "").strip() else ", the default")
+            + "). To run production on SQLite anyway (one small office, a trial), "
+            "set WORKPLAN_ALLOW_SQLITE=1."
+        )
+elif _db["CONN_MAX_AGE"]:
+    # Persistent connections (one per gunicorn worker): check them before reuse, so a
+    # restarted PostgreSQL costs one reconnect, not one failed request.
+    _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -199,6 +229,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns when it is missing
+# Uploaded files (event attachments, publications) are private: nothing serves MEDIA_URL, not
+# Django and not the web server (docs/deployment.md). They are sent only by views that check
+# access (delivery "attachment_download", reports "publication_file"), as downloads
+# (Content-Disposition: attachment, X-Content-Type-Options: nosniff).
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -212,6 +246,16 @@ STORAGES = {
         )
     },
 }
+# `collectstatic` compresses (gzip and Brotli) every file it writes; Swagger UI's and Redoc's
+# bundles and source maps make that minutes of CPU at each `workplan serve --prod`. Every
+# page links the hashed names ({% static %}), so the unhashed copies go, and source maps (for
+# browser developer tools only) are served uncompressed.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br",
+    "swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg",
+    "mpg", "webm", "wmv", "map",
+)
 
 # --- Uploads ----------------------------------------------------------------------------------
 
@@ -229,10 +273,28 @@ WORKPLAN_IATI_ORG_REF = os.environ.get("WORKPLAN_IATI_ORG_REF", "XM-DAC-00000")
 
 # --- Mail -------------------------------------------------------------------------------------
 
+# Development prints messages on the console; production sends them (survey links) through SMTP:
+# a relay on the server (localhost:25, the default) or the office's mail server.
 EMAIL_BACKEND = os.environ.get(
-    "WORKPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "WORKPLAN_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
+EMAIL_HOST = os.environ.get("WORKPLAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("WORKPLAN_EMAIL_PORT", "").strip() or 25)
+EMAIL_HOST_USER = os.environ.get("WORKPLAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("WORKPLAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("WORKPLAN_EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("WORKPLAN_FROM_EMAIL", "workplan@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address, for links in messages sent without a web request (`workplan surveys
+# due --send` from cron); pages build their links from the request.
+WORKPLAN_BASE_URL = os.environ.get("WORKPLAN_BASE_URL", "").strip() or (
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS
+    and ALLOWED_HOSTS[0] not in {"localhost", "127.0.0.1", "[::1]", "testserver", "*"}
+    and not ALLOWED_HOSTS[0].startswith(".")
+    else "http://127.0.0.1:8000")
 
 # --- API --------------------------------------------------------------------------------------
 
@@ -288,17 +350,37 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security (production) --------------------------------------------------------------------
 
+# Sessions live in the database (Django's default engine): any app server serves any user.
 SESSION_COOKIE_HTTPONLY = True
+# Lax, not Strict: a link to a Workplan page in an e-mail must open signed in; cross-site
+# POSTs (the forms) never carry the cookies.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy and Permissions-Policy on every response, in development too: the
+# policies are in core/security.py (WORKPLAN_CSP, WORKPLAN_CSP_RELAXED and
+# WORKPLAN_PERMISSIONS_POLICY here would replace them). Swagger UI and Redoc
+# (drf-spectacular) start with an inline script: only these two pages, by URL name, get the
+# relaxed policy.
+WORKPLAN_CSP_RELAXED_VIEWS = ["api-docs", "api-redoc"]
+# Behind nginx (docs/deployment.md) the peer is the proxy: read the client from
+# X-Forwarded-For, for django-axes and the survey rate limit.
+WORKPLAN_PROXY_COUNT = int(os.environ.get("WORKPLAN_PROXY_COUNT", "").strip()
+                           or (1 if PRODUCTION else 0))
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("WORKPLAN_SSL_REDIRECT", True)
+    # nginx sets X-Forwarded-Proto itself (overwriting what the client sent).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Inert on a sub-domain (workplan.example.org: the preload list takes registrable domains
+    # only); on a bare domain set 0 unless every sub-domain is on HTTPS for good.
+    SECURE_HSTS_PRELOAD = env_bool("WORKPLAN_HSTS_PRELOAD", True)
 
 # --- Logging ----------------------------------------------------------------------------------
 
