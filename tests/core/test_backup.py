@@ -440,6 +440,24 @@ def test_refuses_rows_that_do_not_hold_together(empty_backup, tmp_path):
     assert content() == before
 
 
+def test_refuses_rows_that_cannot_be_inserted(empty_backup, tmp_path):
+    """The same region twice (a primary key repeated): refused, naming the table."""
+    name = "data/directory.region.jsonl"
+    with zipfile.ZipFile(empty_backup) as archive:
+        data = archive.read(name) * 2
+
+    def listed(manifest):
+        manifest["members"][name] = {"sha256": hashlib.sha256(data).hexdigest(),
+                                     "size": len(data)}
+        manifest["tables"]["directory.region"]["rows"] *= 2
+
+    path = rewrite(empty_backup, tmp_path / "twice.zip", change={name: lambda _: data},
+                   manifest=listed)
+    before = content()
+    refused(path, "rows of directory.region cannot be inserted")
+    assert content() == before
+
+
 def test_refuses_to_overwrite_a_file_with_other_content(empty_backup, media):
     (media / "events" / "1" / "agenda.pdf").write_bytes(PDF + b"changed")
     before = content()

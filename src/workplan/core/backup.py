@@ -690,7 +690,12 @@ def _insert(model, objects: list, using: str) -> None:
     size = max(1, min(CHUNK_SIZE, connection.ops.bulk_batch_size(fields, objects)))
     manager = model._base_manager.using(using)
     for start in range(0, len(objects), size):
-        manager._insert(objects[start:start + size], fields=fields, using=using, raw=True)
+        try:
+            manager._insert(objects[start:start + size], fields=fields, using=using,
+                            raw=True)
+        except (DatabaseError, ValueError, TypeError) as error:
+            raise BackupError(f"refused: rows of {label(model)} cannot be inserted ({error});"
+                              " nothing was changed") from None
 
 
 def _load_table(archive: Archive, model, using: str, progress) -> int:
