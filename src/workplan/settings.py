@@ -25,6 +25,7 @@ Environment:
     WORKPLAN_EMAIL_HOST, WORKPLAN_EMAIL_PORT, WORKPLAN_EMAIL_USER, WORKPLAN_EMAIL_PASSWORD,
     WORKPLAN_EMAIL_USE_TLS, WORKPLAN_FROM_EMAIL   the SMTP server (default localhost:25)
     WORKPLAN_LOG_LEVEL      default INFO
+    WORKPLAN_SURVEY_IP_LIMIT  requests per client address to survey links in 10 minutes (300)
     WORKPLAN_IATI_ORG_REF   the IATI organisation identifier in the IATI export (default: the
                             placeholder XM-DAC-00000)
 """
@@ -270,6 +271,15 @@ WORKPLAN_MAX_SHEET = 5 * 1024 * 1024  # bytes; attendance sheets (XLSX or CSV)
 # The IATI organisation identifier of the office publishing the IATI file: "XM-DAC-00000" is a
 # placeholder (the file says so) until the office registers its own (docs/reports.md).
 WORKPLAN_IATI_ORG_REF = os.environ.get("WORKPLAN_IATI_ORG_REF", "XM-DAC-00000")
+
+# --- Survey links -----------------------------------------------------------------------------
+
+# Requests per client address and per link in a window (surveys/ratelimit.py). The address
+# limit is an operator's setting: a whole workshop may answer from one venue's address.
+WORKPLAN_SURVEY_RATE_LIMITS = {
+    "ip": (int(os.environ.get("WORKPLAN_SURVEY_IP_LIMIT", "300")), 600),
+    "token": (30, 600),
+}
 
 # --- Mail -------------------------------------------------------------------------------------
 

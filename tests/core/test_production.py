@@ -213,9 +213,6 @@ def free_port() -> int:
 
 # Owned by the API (drf-spectacular's schema check, run by --deploy): four filter methods of
 # delivery/filters.py without a type hint on ``value``. Not a deployment setting.
-KNOWN_ELSEWHERE = re.compile(r"\(drf_spectacular\.W001\) .*delivery/filters\.py")
-
-
 @pytest.mark.parametrize("database", ["postgres", "sqlite"])
 def test_check_deploy_is_clean_in_production(tmp_path, database):
     extra = {}
@@ -226,13 +223,8 @@ def test_check_deploy_is_clean_in_production(tmp_path, database):
     output = stdout + stderr
     assert code == 0, output
     issues = [line for line in output.splitlines() if re.match(r"^\S*: \(\w+\.[EWIC]\d+\)", line)]
-    unexpected = [line for line in issues if not KNOWN_ELSEWHERE.search(line)]
-    assert not unexpected, output
+    assert not issues, output
     assert "ERRORS:" not in output
-    if issues:
-        pytest.xfail(f"{len(issues)} drf-spectacular warning(s) of delivery/filters.py "
-                     "(type hints missing on the filter methods' value); the deployment "
-                     "settings themselves are clean")
     assert "System check identified no issues" in output
 
 

@@ -97,7 +97,7 @@ class EventFilterSet(django_filters.FilterSet):
 
     # The fiscal year and its quarters follow each event's office (July for the WCO offices).
 
-    def filter_fiscal_year(self, queryset, name, value):
+    def filter_fiscal_year(self, queryset, name, value: str):
         return queryset.with_fiscal_year().filter(fy_start=int(value))
 
     def filter_quarter(self, queryset, name, value):
@@ -107,12 +107,12 @@ class EventFilterSet(django_filters.FilterSet):
                            + 12, 12),
         ).filter(_fy_offset__gte=first_month, _fy_offset__lte=first_month + 2)
 
-    def filter_member(self, queryset, name, value):
+    def filter_member(self, queryset, name, value: str):
         through = Event.beneficiaries.through
         return queryset.filter(pk__in=through.objects.filter(member__iso3=value)
                                .values("event_id"))
 
-    def filter_sub_region(self, queryset, name, value):
+    def filter_sub_region(self, queryset, name, value: str):
         through = Event.beneficiaries.through
         return queryset.filter(pk__in=through.objects.filter(member__sub_region=value)
                                .values("event_id"))
@@ -121,7 +121,7 @@ class EventFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=EventAction.objects.filter(action__code=value)
                                .values("event_id"))
 
-    def filter_partner(self, queryset, name, value):
+    def filter_partner(self, queryset, name, value: str):
         return queryset.filter(pk__in=EventPartner.objects.filter(partner_id=int(value))
                                .values("event_id"))
 
