@@ -53,6 +53,65 @@ class SheetError(ValueError):
     """The sheet as a whole cannot be read (not a sheet, no header, missing column)."""
 
 
+# An attendance sheet lists the people of one event: these bounds are far above any event's,
+# and keep a crafted file (a workbook that declares the whole grid, or unpacks to gigabytes,
+# a CSV of millions of empty lines) from taking the server's memory and time.
+MAX_SHEET_ROWS = 5000  # people, below the header row
+MAX_SHEET_COLUMNS = 100
+MAX_WORKBOOK_UNPACKED = 100 * 1024 * 1024  # bytes of XML in the workbook, unpacked
+
+
+def _bounded_rows(rows) -> list[list[str]]:
+    """The rows as text, refusing a sheet with data beyond ``MAX_SHEET_ROWS`` rows or
+    ``MAX_SHEET_COLUMNS`` columns (empty rows and cells beyond them are ignored)."""
+    kept = []
+    for number, row in enumerate(rows, start=1):
+        if len(row) > MAX_SHEET_COLUMNS and any(value not in (None, "")
+                                                for value in row[MAX_SHEET_COLUMNS:]):
+            raise SheetError(_("Row %(row)d has data beyond column %(limit)d: attendance "
+                               "sheets are read up to %(limit)d columns.")
+                             % {"row": number, "limit": MAX_SHEET_COLUMNS})
+        if number > MAX_SHEET_ROWS + 1:
+            if row and any(value not in (None, "") for value in row):
+                raise SheetError(_("Row %(row)d has data: attendance sheets are read up to "
+                                   "%(limit)d people (row %(last)d); split the sheet.")
+                                 % {"row": number, "limit": MAX_SHEET_ROWS,
+                                    "last": MAX_SHEET_ROWS + 1})
+            continue
+        kept.append([_norm(c) for c in row[:MAX_SHEET_COLUMNS]])
+    return kept
+
+
+def _open_workbook(data: bytes):
+    import zipfile
+
+    from django.template.defaultfilters import filesizeformat
+    from openpyxl import load_workbook
+
+    try:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise SheetError(_("This is not a readable Excel workbook (%(error)s).")
+                         % {"error": type(error).__name__}) from None
+    if unpacked > MAX_WORKBOOK_UNPACKED:
+        raise SheetError(_("This workbook unpacks to %(size)s, more than an attendance sheet "
+                           "can be (%(limit)s); save its first sheet alone, or as CSV.")
+                         % {"size": filesizeformat(unpacked),
+                            "limit": filesizeformat(MAX_WORKBOOK_UNPACKED)})
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        # The rows as written, not padded to the size the file declares (which may be the
+        # whole grid: 1,048,576 rows of 16,384 cells).
+        sheet.reset_dimensions()
+        return _bounded_rows(sheet.iter_rows(values_only=True))
+    except SheetError:
+        raise
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise SheetError(_("This is not a readable Excel workbook (%(error)s).")
+                         % {"error": type(error).__name__}) from None
+
+
 def _norm(text) -> str:
     text = unicodedata.normalize("NFKC", str(text if text is not None else "")).strip()
     return re.sub(r"\s+", " ", text)
@@ -64,14 +123,7 @@ def read_sheet(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     if not data:
         raise SheetError(_("The file is empty."))
     if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise SheetError(_("This is not a readable Excel workbook (%(error)s).")
-                             % {"error": type(error).__name__}) from None
-        rows = [[_norm(c) for c in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+        rows = _open_workbook(data)
     elif lower.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
@@ -83,7 +135,7 @@ def read_sheet(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        rows = [[_norm(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+        rows = _bounded_rows(csv.reader(io.StringIO(text), dialect))
     else:
         raise SheetError(_("Attendance sheets are .xlsx or .csv files."))
     while rows and not any(rows[-1]):
