@@ -56,15 +56,18 @@ def browser():
 @pytest.fixture(autouse=True)
 def _directory_loaded(request):
     """live_server tests are transactional: each ends with a flush, which also empties what
-    the data migration loaded (the Asia/Pacific region, its members and groups, ROCB-AP).
-    Load it again (the same idempotent service the migration runs) before each such test;
-    autouse, so it runs before fixtures such as ``office`` that read it."""
+    the data migrations loaded (the Asia/Pacific region, its members and groups, ROCB-AP;
+    the WCO instruments of the adoption register). Load it again (the same idempotent
+    services the migrations run) before each such test; autouse, so it runs before fixtures
+    such as ``office`` that read it."""
     if "live_server" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")
     from workplan.directory.services import load_region
+    from workplan.indicators.services import load_instruments
 
     load_region()
+    load_instruments()
 
 
 @pytest.fixture

@@ -56,11 +56,16 @@ def _currency_code(value: str) -> str:
     return code
 
 
-def _hide_if_single(field) -> None:
-    """An office choice with one office: keep it, but as a hidden input."""
+def _hide_if_single(form, name: str) -> None:
+    """An office choice with one office: keep it, but as a hidden input holding that office.
+    The form's initial data is set too: a ModelForm fills it from its (unsaved) instance with
+    ``office: None``, which would hide the field's own initial and send an empty office."""
+    field = form.fields[name]
     choices = list(field.queryset)
     if len(choices) == 1:
         field.initial = choices[0].pk
+        if form.initial.get(name) is None:
+            form.initial[name] = choices[0].pk
         field.widget = forms.HiddenInput()
 
 
@@ -116,7 +121,7 @@ class EventForm(forms.ModelForm):
             del self.fields["version"]
             self.fields["office"].queryset = offices
             self.fields["office"].empty_label = None
-            _hide_if_single(self.fields["office"])
+            _hide_if_single(self, "office")
             self.fields["status"].help_text = _("An event recorded after it took place is "
                                                 "“held”.")
         self.fields["activity"].queryset = activities
@@ -454,7 +459,7 @@ class RequestForm(forms.ModelForm):
         offices = request_offices(user)
         self.fields["office"].queryset = offices
         self.fields["office"].empty_label = None
-        _hide_if_single(self.fields["office"])
+        _hide_if_single(self, "office")
         staff_regions = offices if self.staff_offices is None else offices.filter(
             pk__in=self.staff_offices)
         members = Member.objects.restrict(user, VIEW).filter(
