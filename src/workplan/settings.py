@@ -218,8 +218,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 
 # --- I18n -------------------------------------------------------------------------------------
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LANGUAGE_CODE = "en-gb"  # British English, as the WCO writes: "10 Feb 2025", not "Feb. 10, 2025"
+LANGUAGES = [("en-gb", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
