@@ -16,8 +16,9 @@ Added here (what the matrices do not try):
   records of another office, both of another region ("outside") and of the same region
   ("sibling", see conftest.py): 404 (anonymous: to the sign-in page), the same answer as for
   an id that does not exist, and nothing changed;
-* every page GET on the sibling office's records by every role of ROCB-AP: 404 (a POST-only
-  URL: 405 whatever the object);
+* every page GET, and every API read, of the sibling office's records by the roles of ROCB-AP
+  (and the other office's staff): 404 (a POST-only URL: 405 whatever the object); no API list
+  holds them;
 * every API route's writes (POST actions, PUT, PATCH, DELETE) on the other offices' records:
   404 (anonymous 401), the same as a missing id; methods a route does not have are 405 for
   every object alike;
@@ -203,6 +204,52 @@ def test_api_writes_on_other_offices_records_are_404(sec_world):
     assert response.status_code == 200, response.content
 
 
+SIBLING_LISTS = {  # list route -> subject whose sibling object must not be in it
+    "workplan-list": "plan", "action-list": "action", "activity-list": "activity",
+    "request-list": "request", "event-list": "event", "participation-list": "participation",
+    "person-list": "person", "indicator-list": "indicator", "value-list": "value",
+    "survey-list": "survey",
+}
+
+
+def test_api_reads_of_a_sibling_office_are_404_and_absent_from_lists(sec_world):
+    """The API matrix reads the other region's office, and compares lists with ``restrict``
+    itself; here the sibling office's records, by id and in every list, with no reference to
+    ``restrict``."""
+    world = sec_world
+    objects = _subjects(world)
+    for subject in ("office", "partner", "exporter", "accreditation"):
+        objects[subject].setdefault("sibling", objects[subject]["outside"])
+    routes = {name: route for name, route in ROUTES.items()
+              if route.subject in world.subjects and not route.post_only
+              and "sibling" in world.subjects[route.subject]}
+    assert len(routes) >= 10
+    wrong = []
+    for role in ("staff", "viewer", "focal_point", "expert", "other_staff"):
+        api = _api(world, role)
+        for name, route in routes.items():
+            url = url_of(name, route, objects, "sibling")
+            status = api.get(url).status_code
+            if status != 404:
+                wrong.append(f"{role} GET {url}: {status}")
+        for name, subject in SIBLING_LISTS.items():
+            secret = world.objects[subject]["sibling"].pk
+            page = f"{reverse(f'api:{name}')}?page_size=500"
+            ids = set()
+            while page:
+                body = api.get(page).json()
+                ids |= {row.get("id") for row in body["results"]}
+                page = body.get("next")
+            if secret in ids:
+                wrong.append(f"{role} {name} lists the sibling office's {subject}")
+    assert not wrong, "\n  ".join(["sibling API reads:", *wrong])
+    # The control: the lists do hold the office's own records.
+    staff = _api(world, "staff")
+    ids = {row["id"] for row in staff.get(reverse("api:event-list") + "?page_size=500")
+           .json()["results"]}
+    assert world.objects["event"]["office"].pk in ids
+
+
 # --- creations and edits that point at another office ------------------------------------------
 
 
@@ -301,6 +348,19 @@ def test_web_forms_refuse_another_offices_objects(client, sec_world):
     assert Request.objects.filter(member=vnm).count() == vnm_requests
     assert Request.objects.get(topic="For someone else").member == lao
 
+    # Records cannot be moved to another office by posting an "office" with an edit.
+    own_event.refresh_from_db()
+    _post_as(client, world, "staff", "delivery:event_update",
+             {**event_fields, "office": sibling.pk, "version": own_event.version,
+              "title": "Moved?"}, pk=own_event.pk)
+    _post_as(client, world, "staff", "reports:publication_update",
+             {**publication_fields, "office": sibling.pk, "title": "Moved?"},
+             pk=own_publication.pk)
+    own_event.refresh_from_db()
+    own_publication.refresh_from_db()
+    assert own_event.office_id == office.pk and own_publication.office_id == office.pk
+    assert own_event.title == "Moved?"  # (the edit itself was accepted)
+
     # The control: the same creation with the office's own action succeeds.
     count = own_action.event_links.count()
     response = _post_as(client, world, "staff", "delivery:event_create",
@@ -366,6 +426,18 @@ def test_api_bodies_refuse_another_offices_objects(sec_world):
             wrong.append(f"{method.upper()} {url} {body}: {response.status_code}")
     assert not wrong, "\n  ".join(["API bodies took another office's objects:", *wrong])
     assert _fingerprint() == before
+    # A focal point files for their own member only.
+    focal = _api(world, "focal_point")
+    response = focal.post(reverse("api:request-list"), {"member": "VNM", "topic": "Not mine"},
+                          format="json")
+    assert response.status_code == 400 and "member" in response.json(), response.json()
+    assert _fingerprint() == before
+    # An event cannot be moved to another office by naming it in a change.
+    response = api.patch(reverse("api:event-detail", kwargs={"pk": own_event.pk}),
+                         {"office": world.sibling.pk, "title": "Moved?",
+                          "version": own_event.version}, format="json")
+    own_event.refresh_from_db()
+    assert own_event.office_id == office.pk, response.status_code
     # The control: a good body is accepted.
     response = api.post(reverse("api:participation-list"),
                         {"event": own_event.pk, "new_person": {"full_name": "Sam Good"}},
