@@ -407,3 +407,15 @@ def test_kpi_querysets(evaluation, links, regional_event, office, seed_plan):
     assert Answer.objects.numbers("actions_taken").aggregate(t=Sum("number"))["t"] == 5
     assert Answer.objects.numbers("projects").summary()["total"] == 1
     assert Question.objects.filter(code="overall").count() == 1
+
+
+def test_a_title_with_line_breaks_still_sends(regional_event):
+    survey, _created = services.create_event_survey(regional_event, Survey.Kind.EVALUATION)
+    survey.title = "Evaluation\r\nBcc: someone@evil.example"
+    survey.save()
+    services.move_survey(survey, Survey.Status.OPEN)
+    services.send_invitations(survey, base_url="http://testserver")
+    assert len(mail.outbox) == 6
+    subject = mail.outbox[0].message()["Subject"]
+    assert subject == "Survey: Evaluation Bcc: someone@evil.example"
+    assert all(not m.bcc and len(m.to) == 1 for m in mail.outbox)

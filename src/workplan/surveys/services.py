@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from workplan.core.concurrency import save_versioned
 from workplan.delivery.summaries import fiscal_year_label, fiscal_year_start
 
 from .models import (
@@ -189,13 +190,17 @@ def add_question(survey, **fields) -> Question:
 
 
 @transaction.atomic
-def update_question(question, **fields) -> Question:
+def update_question(question, *, expected_version: int | None = None, **fields) -> Question:
+    """Save edited fields of a question of a draft survey if nobody saved it since
+    ``expected_version`` (the version its form was opened with); ``EditConflict``
+    otherwise, and nothing is written."""
     _require_draft(question.survey)
     for name, value in fields.items():
         if name in QUESTION_FIELDS:
             setattr(question, name, value)
     question.full_clean()
-    question.save()
+    save_versioned(question,
+                   question.version if expected_version is None else expected_version)
     return question
 
 
@@ -232,9 +237,11 @@ def move_question(question, step: int) -> None:
 
 
 @transaction.atomic
-def update_survey(survey, **fields) -> Survey:
+def update_survey(survey, *, expected_version: int | None = None, **fields) -> Survey:
     """Save edited fields of a survey (title, introduction, dates; anonymity only while a
-    draft, since answers already taken were taken under the other rule)."""
+    draft, since answers already taken were taken under the other rule) if nobody saved it
+    since ``expected_version`` (the version its form was opened with): ``EditConflict``
+    otherwise, and nothing is written."""
     if "anonymous" in fields and fields["anonymous"] != survey.anonymous:
         _require_draft(survey)
     for name in ("title", "intro", "opens_on", "closes_on", "anonymous"):
@@ -244,7 +251,7 @@ def update_survey(survey, **fields) -> Survey:
         survey.full_clean()
     except ValidationError as error:
         raise SurveyError(" ".join(error.messages)) from None
-    survey.save()
+    save_versioned(survey, survey.version if expected_version is None else expected_version)
     return survey
 
 
@@ -275,7 +282,7 @@ def move_survey(survey, target: str, *, user=None, today: dt.date | None = None)
         raise TransitionError(_("Unknown status “%(status)s”.") % {"status": target})
     Survey.objects.select_for_update().filter(pk=survey.pk).first()  # lock, then re-read
     survey.refresh_from_db(fields=["status", "opens_on", "closes_on", "opened_at",
-                                   "closed_at"])
+                                   "closed_at", "version"])
     if target not in Survey.TRANSITIONS[survey.status]:
         allowed = ", ".join(str(labels[s]).lower() for s in Survey.TRANSITIONS[survey.status])
         raise TransitionError(_(
@@ -290,7 +297,9 @@ def move_survey(survey, target: str, *, user=None, today: dt.date | None = None)
     else:
         survey.closed_at = now
     survey.status = target
-    survey.save()
+    # Under the lock, so no conflict; but a new version: an edit form opened before (on a
+    # draft, say) is now stale.
+    save_versioned(survey, survey.version, fields=["status", "opened_at", "closed_at"])
     return survey
 
 
@@ -420,8 +429,9 @@ def _message(survey, invitation, url: str, reminder: bool) -> EmailMessage:
         lines += [_("You can change your answers with the same link until the survey "
                     "closes."), ""]
     lines += [_("This link is personal: please do not forward it."), "", str(survey.office)]
+    # One line: a title typed with line breaks (through the API) must not stop the mail.
     subject = (_("Reminder: %(title)s") if reminder else _("Survey: %(title)s")) % {
-        "title": survey.title}
+        "title": " ".join(survey.title.split())}
     return EmailMessage(subject=subject[:200], body="\n".join(lines),
                         from_email=settings.DEFAULT_FROM_EMAIL, to=[invitation.email])
 
