@@ -584,8 +584,9 @@ def post_data(name: str, world: World, variant: str | None) -> dict:
         "plans:workplan_import": lambda: {"office": office.pk, "file": SimpleUploadedFile(
             "plan.txt", ESA_PLAN.encode(), content_type="text/plain")},
         **_survey_post_data(objects, variant, office),
-        "indicators:indicator_binding": lambda: {"measure": "events_held", "scope": "office",
-                                                 "direction": "decrease"},
+        "indicators:indicator_binding": lambda: {
+            "measure": "events_held", "scope": "office", "direction": "decrease",
+            "version": objects["indicator"][variant].version},
         "indicators:indicator_targets": lambda: {"fy_target": "12", "q1_target": "3"},
         "indicators:value_create": lambda: {"on": "2024-11-05", "value": "3",
                                             "description": "Sneaked in", "evidence": "x"},
@@ -596,8 +597,9 @@ def post_data(name: str, world: World, variant: str | None) -> dict:
                                                  "kind": "tool", "top_status_label": "used"},
         "reports:publication_create": lambda: {"office": office.pk, "kind": "newsletter",
                                                "title": "Sneaked in", "date": "2024-10-01"},
-        "reports:publication_update": lambda: {"kind": "newsletter", "title": "Sneaked in",
-                                               "date": "2024-10-01"},
+        "reports:publication_update": lambda: {
+            "kind": "newsletter", "title": "Sneaked in", "date": "2024-10-01",
+            "version": objects["publication"][variant].version},
     }.get(name)
     return data() if data else {}
 
@@ -618,9 +620,10 @@ def _survey_post_data(objects, variant, office) -> dict:
     return {
         "surveys:survey_transition": lambda: {
             "status": "closed" if survey.status == "open" else "open"},
-        "surveys:survey_update": lambda: {"title": "Sneaked in"},
+        "surveys:survey_update": lambda: {"title": "Sneaked in", "version": survey.version},
         "surveys:question_add": lambda: question,
-        "surveys:question_update": lambda: question,
+        "surveys:question_update": lambda: {
+            **question, "version": objects["question"][variant].version},
         "surveys:question_move": lambda: {"direction": "down"},
         "surveys:invitation_add": lambda: {"addresses": "sneak@example.org"},
         "surveys:member_response_submit": needs_answers,

@@ -245,14 +245,20 @@ def binding_data(**changes) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def opened(indicator, data: dict) -> dict:
+    """``data`` as posted by a form opened just now: with the indicator's stored version."""
+    return {**data, "version": Indicator.objects.values_list("version", flat=True)
+            .get(pk=indicator.pk)}
+
+
 def test_binding_form_chooses_a_measure_and_locks_it(as_staff, counted):
     page = url("indicator_binding", counted)
     response = as_staff.get(page)
     assert response.status_code == 200
     assert "events held under the action" in text(response)
-    response = as_staff.post(page, binding_data(measure="adoption", instrument="hs",
-                                                status="implementing", new="on",
-                                                cumulative=None, direction="decrease"))
+    response = as_staff.post(page, opened(counted, binding_data(
+        measure="adoption", instrument="hs", status="implementing", new="on", cumulative=None,
+        direction="decrease")))
     assert response.status_code == 302 and response["Location"] == counted.get_absolute_url()
     counted.refresh_from_db()
     assert counted.measure_locked
@@ -260,8 +266,8 @@ def test_binding_form_chooses_a_measure_and_locks_it(as_staff, counted):
         "adoption", {"instrument": "hs", "status": "implementing", "new": True}, False,
         "decrease")
     assert "now counted as “Members by adoption status”" in flashed(response)[0]
-    response = as_staff.post(page, binding_data(kind=["workshop", "training"],
-                                                level=["regional"], scope="office"))
+    response = as_staff.post(page, opened(counted, binding_data(
+        kind=["workshop", "training"], level=["regional"], scope="office")))
     counted.refresh_from_db()
     assert (counted.measure, counted.params) == (
         "events_held", {"scope": "office", "kind": ["workshop", "training"],
@@ -274,8 +280,8 @@ def test_binding_form_chooses_a_measure_and_locks_it(as_staff, counted):
 def test_let_the_rules_decide(as_staff, counted):
     services.set_binding(counted, measure="manual", params={}, cumulative=False,
                          direction="increase")
-    response = as_staff.post(url("indicator_binding", counted),
-                             {"rules": "1", "measure": "manual", "direction": "decrease"})
+    response = as_staff.post(url("indicator_binding", counted), opened(
+        counted, {"rules": "1", "measure": "manual", "direction": "decrease"}))
     assert response.status_code == 302
     counted.refresh_from_db()
     assert not counted.measure_locked
@@ -298,7 +304,7 @@ def test_let_the_rules_decide(as_staff, counted):
 ])
 def test_binding_form_refuses_bad_input(as_staff, counted, data, field, message):
     before = Indicator.objects.filter(pk=counted.pk).values().get()
-    response = as_staff.post(url("indicator_binding", counted), data)
+    response = as_staff.post(url("indicator_binding", counted), opened(counted, data))
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert field in errors and message in " ".join(errors[field]), errors
@@ -314,22 +320,23 @@ def test_binding_form_takes_the_settings_of_other_measures(as_staff, counted):
                              HTTP_HX_TARGET="measure-settings"))
     assert 'name="opt_item"' in body and "actions (follow-up actions taken)" in body
     assert 'name="opt_kind"' not in body and 'name="kind"' not in body
-    response = as_staff.post(page, binding_data(measure="followup_results", scope="office",
-                                                opt_item="everything"))
+    response = as_staff.post(page, opened(counted, binding_data(
+        measure="followup_results", scope="office", opt_item="everything")))
     assert response.status_code == 400
     assert response.context["form"].errors == {
         "opt_item": ["item: choose actions or effects"]}
     counted.refresh_from_db()
     assert counted.measure == "events_held"
-    response = as_staff.post(page, binding_data(measure="followup_results", scope="office",
-                                                opt_item="effects"))
+    response = as_staff.post(page, opened(counted, binding_data(
+        measure="followup_results", scope="office", opt_item="effects")))
     assert response.status_code == 302
     counted.refresh_from_db()
     assert (counted.measure, counted.params) == ("followup_results",
                                                  {"scope": "office", "item": "effects"})
     form = as_staff.get(page).context["form"]
     assert form["opt_item"].value() == "effects"
-    as_staff.post(page, binding_data(measure="surveys_conducted", opt_kind="needs"))
+    as_staff.post(page, opened(counted, binding_data(measure="surveys_conducted",
+                                                     opt_kind="needs")))
     counted.refresh_from_db()
     assert counted.params == {"scope": "action", "kind": "needs"}
 

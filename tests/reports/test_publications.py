@@ -151,12 +151,14 @@ def test_staff_add_and_edit_publications_on_the_pages(client, make_user, office,
     assert "Our AEO story" in page and "4-(a)" in page and "History" in page
     download = client.get(reverse("reports:publication_file", args=[item.pk]))
     assert b"".join(download.streaming_content) == b"%PDF-1.4 story"
-    response = client.post(reverse("reports:publication_update", args=[item.pk]), {
+    edit = reverse("reports:publication_update", args=[item.pk])
+    assert 'name="version" value="1"' in client.get(edit).content.decode()
+    response = client.post(edit, {
         "kind": "article", "title": "Our AEO story, revised", "date": "2024-11-03",
-        "member": lao.pk, "actions": [four_a.pk]})
+        "member": lao.pk, "actions": [four_a.pk], "version": 1})
     assert response.status_code == 302
     item.refresh_from_db()
-    assert item.title == "Our AEO story, revised"
+    assert item.title == "Our AEO story, revised" and item.version == 2
     listing = client.get(reverse("reports:publication_list"), {"kind": "article",
                                                                 "fy": "2024"})
     assert "Our AEO story, revised" in listing.content.decode()

@@ -171,9 +171,10 @@ def test_questions_are_edited_while_a_draft(as_staff, regional_event):
     edit = reverse("surveys:question_update", args=[question.pk])
     assert "good | Good" in as_staff.get(edit).content.decode()
     as_staff.post(edit, {"kind": "rating", "text": "Venue, 1-4", "scale_max": 4,
-                         "required": "on", "code": "venue"})
+                         "required": "on", "code": "venue", "version": question.version})
     question.refresh_from_db()
     assert (question.kind, question.scale_max, question.choices) == ("rating", 4, [])
+    assert question.version == 2
     as_staff.post(reverse("surveys:question_move", args=[question.pk]), {"direction": "up"})
     question.refresh_from_db()
     assert question.position == 7
@@ -206,12 +207,15 @@ def test_transitions_through_the_page(as_staff, office, seed_plan):
 
 def test_edit_a_survey(as_staff, evaluation):
     url = reverse("surveys:survey_update", args=[evaluation.pk])
-    bad = as_staff.post(url, {"title": "T", "opens_on": "2025-05-02", "closes_on": "2025-05-01"})
+    version = evaluation.version
+    bad = as_staff.post(url, {"title": "T", "opens_on": "2025-05-02", "closes_on": "2025-05-01",
+                              "version": version})
     assert bad.status_code == 400 and "closes before it opens" in text(bad)
     as_staff.post(url, {"title": "New title", "intro": "Hello", "anonymous": "on",
-                        "closes_on": "2030-01-31"})
+                        "closes_on": "2030-01-31", "version": version})
     evaluation.refresh_from_db()
     assert evaluation.title == "New title" and evaluation.closes_on == dt.date(2030, 1, 31)
+    assert evaluation.version == version + 1
     assert not evaluation.anonymous  # fixed once opened (the field is disabled)
 
 

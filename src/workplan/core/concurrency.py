@@ -7,6 +7,7 @@ instead of silently overwriting their work.
 
 from __future__ import annotations
 
+from django import forms
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -26,12 +27,22 @@ def save_versioned(obj, expected_version: int, fields: list[str] | None = None) 
     person edits a form. History (django-simple-history) is written by ``obj.save`` after the
     guarded update succeeded.
     """
-    model = type(obj)
     with transaction.atomic():
-        _guarded_save(obj, model, expected_version, fields)
+        claim_version(obj, expected_version)
+        kwargs = {"update_fields": [*fields, "version", "modified"]} if fields else {}
+        obj.save(**kwargs)
 
 
-def _guarded_save(obj, model, expected_version, fields) -> None:
+def claim_version(obj, expected_version: int) -> None:
+    """The guarded half of :func:`save_versioned`: move the stored version of ``obj`` from
+    ``expected_version`` to the next one (``EditConflict`` if it is no longer
+    ``expected_version``) and set ``obj.version``, without saving anything else yet.
+
+    For a save with more to do before ``obj.save()`` that must not be done when the save is
+    refused (e.g. replacing a stored file). Call it inside the transaction that then saves
+    ``obj``.
+    """
+    model = type(obj)
     updated = model._default_manager.filter(pk=obj.pk, version=expected_version).update(
         version=F("version") + 1)
     if not updated:
@@ -44,8 +55,20 @@ def _guarded_save(obj, model, expected_version, fields) -> None:
             "Your changes were not saved: reload the page to see theirs, then edit again."
         ) % {"who": who, "when": current.modified.strftime("%Y-%m-%d %H:%M")})
     obj.version = expected_version + 1
-    kwargs = {"update_fields": [*fields, "version", "modified"]} if fields else {}
-    obj.save(**kwargs)
+
+
+def add_version_field(form, version: int) -> None:
+    """Give ``form`` (editing a versioned record) the hidden ``version`` field: unbound, the
+    version of the record it is filled from; posted, the version its save states (see
+    :func:`save_versioned`). A post without it is refused, naming the field."""
+    form.fields["version"] = forms.IntegerField(
+        widget=forms.HiddenInput, required=True, error_messages={
+            "required": _("The form did not say which version of the record it was opened "
+                          "with: reload the page, then edit again."),
+            "invalid": _("The version of the record is not a number: reload the page, then "
+                         "edit again.")})
+    if not form.is_bound:
+        form.initial["version"] = version
 
 
 def _latest_author(obj) -> str:

@@ -17,6 +17,16 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class VersionedModel(TimeStampedModel):
+    """A record two people may edit at once: saves carry the version they started from
+    (``core.concurrency.save_versioned``; a stale version is an ``EditConflict``)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", _("Office admin")
     STAFF = "staff", _("Office staff")

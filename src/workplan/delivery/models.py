@@ -14,19 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from workplan.core.access import CHANGE, VIEW, RestrictedQuerySet, focal_points
-from workplan.core.models import TimeStampedModel
+from workplan.core.models import TimeStampedModel, VersionedModel
 
 from .querysets import EventQuerySet, ParticipationQuerySet, RequestQuerySet
-
-
-class VersionedModel(TimeStampedModel):
-    """A record two people may edit at once: saves carry the version they started from."""
-
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    class Meta:
-        abstract = True
-
 
 # --- requests ---------------------------------------------------------------------------------
 

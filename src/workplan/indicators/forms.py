@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from workplan.core.concurrency import add_version_field
+
 from .measures import ACTION, OFFICE, registry
 from .measures.base import STOCK
 from .models import Adoption, Indicator, Instrument, Value
@@ -77,7 +79,9 @@ class BindingForm(FieldErrors, forms.Form):
     ``locked=False``); direction still applies.
 
     Event measures take kinds and levels, the register's measure an instrument and a status;
-    any other measure's settings (``params_help``) are text fields named ``opt_<setting>``."""
+    any other measure's settings (``params_help``) are text fields named ``opt_<setting>``.
+    Both buttons carry ``version``: the version of the indicator the form was filled from
+    (``core.concurrency``)."""
 
     OPTION = "opt_"
 
@@ -110,6 +114,7 @@ class BindingForm(FieldErrors, forms.Form):
 
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        add_version_field(self, indicator.version)
         self.fields["measure"].choices = registry.choices()
         self.fields["kind"].choices = Event.Kind.choices
         self.fields["level"].choices = Event.Level.choices

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from workplan.core.access import RestrictedQuerySet
-from workplan.core.models import TimeStampedModel
+from workplan.core.models import TimeStampedModel, VersionedModel
 
 
-class Indicator(TimeStampedModel):
+class Indicator(VersionedModel):
     """One KPI of an action, in the plan's words; the measure says how it is counted."""
 
     class Direction(models.TextChoices):

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workplan.core.concurrency import save_versioned
+
 from .binding import apply as apply_rules
 from .measures import registry
 
@@ -48,10 +50,12 @@ def rebind(indicators) -> int:
 
 @transaction.atomic
 def set_binding(indicator, *, measure: str, params: dict, cumulative: bool, direction: str,
-                locked: bool = True, user=None):
+                locked: bool = True, user=None, expected_version: int | None = None):
     """Staff choose how an indicator is counted; a locked binding survives re-imports.
     ``locked=False`` hands the indicator back to the rules (``measure`` and ``params`` are
-    then ignored: the rules choose them)."""
+    then ignored: the rules choose them). Saved only if nobody saved the indicator since
+    ``expected_version`` (the version the form was opened with): ``EditConflict``
+    otherwise, and nothing is written."""
     if locked:
         if measure not in registry:
             raise ValidationError({"measure": _("Unknown measure %(key)r.") % {"key": measure}})
@@ -68,7 +72,8 @@ def set_binding(indicator, *, measure: str, params: dict, cumulative: bool, dire
     indicator.direction = direction
     indicator._change_reason = "binding chosen by staff" if locked else "binding by rules"
     indicator.full_clean()
-    indicator.save()
+    save_versioned(indicator,
+                   indicator.version if expected_version is None else expected_version)
     return indicator
 
 

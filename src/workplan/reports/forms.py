@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from workplan.core.access import CHANGE, VIEW
+from workplan.core.concurrency import add_version_field
 from workplan.delivery.services import ALLOWED_ATTACHMENTS, AttachmentError, check_attachment
 from workplan.directory.models import Member, Office
 from workplan.directory.querysets import latest_plans
@@ -27,7 +28,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class PublicationForm(forms.ModelForm):
     """Add (``instance`` unsaved) or edit a publication; the file is read here, saved by the
-    service."""
+    service. Editing carries ``version``: the version of the publication the form was filled
+    from (``core.concurrency``)."""
 
     url = forms.URLField(label=_("Address (URL)"), required=False, max_length=500,
                          assume_scheme="https")
@@ -45,6 +47,7 @@ class PublicationForm(forms.ModelForm):
         editing = self.instance.pk is not None
         if editing:
             del self.fields["office"]
+            add_version_field(self, self.instance.version)
             members = Member.objects.filter(region_id=self.instance.office.region_id)
             plans = WorkPlan.objects.filter(office_id=self.instance.office_id)
         else:

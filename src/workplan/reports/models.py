@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from workplan.core.models import TimeStampedModel
+from workplan.core.models import VersionedModel
 
 from .querysets import PublicationQuerySet
 
@@ -21,7 +21,7 @@ def publication_path(instance, filename):
     return f"publications/{instance.office_id}/{filename}"
 
 
-class Publication(TimeStampedModel):
+class Publication(VersionedModel):
     """A newsletter issue, good practice report, article a member submitted, website item..."""
 
     class Kind(models.TextChoices):

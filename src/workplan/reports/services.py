@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from workplan.core.concurrency import claim_version
 from workplan.delivery.services import AttachmentError, check_attachment
 
 from .models import Publication
@@ -76,9 +77,11 @@ def record_publication(*, office, kind: str, title: str, date, member=None, acti
 @transaction.atomic
 def update_publication(publication: Publication, *, actions=None,
                        file: tuple[str, bytes] | None = None, remove_file: bool = False,
-                       **changes) -> Publication:
+                       expected_version: int | None = None, **changes) -> Publication:
     """Save the ``changes`` (field: value, of ``FIELDS``) of a publication, its actions (when
-    given) and a new file (or none, ``remove_file``)."""
+    given) and a new file (or none, ``remove_file``), if nobody saved it since
+    ``expected_version`` (the version its form was opened with). ``EditConflict``
+    otherwise: nothing is written, and the stored file is neither replaced nor removed."""
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise PublicationError(f"{sorted(unknown)[0]}: not a field of a publication")
@@ -87,6 +90,9 @@ def update_publication(publication: Publication, *, actions=None,
     chosen = list(actions) if actions is not None else list(
         publication.actions.select_related("work_plan"))
     _check(publication, chosen)
+    # The version first: a refused save must not touch the stored file.
+    claim_version(publication,
+                  publication.version if expected_version is None else expected_version)
     if remove_file and publication.file and file is None:
         publication.file.delete(save=False)
         publication.file_name = publication.content_type = ""

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from workplan.core.access import CHANGE
+from workplan.core.concurrency import add_version_field
 from workplan.directory.models import Office
 
 from . import services
@@ -81,7 +82,9 @@ class SurveyCreateForm(forms.Form):
 
 
 class SurveyForm(forms.ModelForm):
-    """Edit a survey's title, introduction and dates (anonymity only while a draft)."""
+    """Edit a survey's title, introduction and dates (anonymity only while a draft). It
+    carries ``version``: the version of the survey it was filled from (``core.concurrency``).
+    """
 
     class Meta:
         model = Survey
@@ -91,6 +94,7 @@ class SurveyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        add_version_field(self, self.instance.version)
         if not self.instance.is_draft or self.instance.kind == Survey.Kind.NEEDS:
             self.fields["anonymous"].disabled = True
             if not self.instance.is_draft:
@@ -146,6 +150,9 @@ def choices_text(choices: list[dict]) -> str:
 
 
 class QuestionForm(forms.ModelForm):
+    """Add (``instance`` unsaved) or edit a question; editing carries ``version``, the version
+    of the question the form was filled from (``core.concurrency``)."""
+
     code = forms.CharField(
         label=_("Code"), max_length=60, required=False,
         help_text=_("Names the same question across surveys, e.g. overall, relevance (letters, "
@@ -162,8 +169,10 @@ class QuestionForm(forms.ModelForm):
     def __init__(self, *args, survey, **kwargs):
         super().__init__(*args, **kwargs)
         self.survey = survey
-        if self.instance.pk and not self.is_bound:
-            self.initial["choices_text"] = choices_text(self.instance.choices)
+        if self.instance.pk:
+            add_version_field(self, self.instance.version)
+            if not self.is_bound:
+                self.initial["choices_text"] = choices_text(self.instance.choices)
         scale = self.fields["scale_max"]
         scale.validators += [MinValueValidator(2), MaxValueValidator(10)]
         scale.widget.attrs.update(min=2, max=10)

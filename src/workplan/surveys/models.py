@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from workplan.core.access import CHANGE, VIEW, focal_points
-from workplan.core.models import TimeStampedModel
+from workplan.core.models import VersionedModel
 
 from .querysets import (
     AnswerChoiceQuerySet,
@@ -39,7 +39,7 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class Survey(TimeStampedModel):
+class Survey(VersionedModel):
     """One survey of an office: what it asks, of whom, and when it accepts answers."""
 
     class Kind(models.TextChoices):
@@ -176,7 +176,7 @@ def _day(day: dt.date) -> str:
     return formats.date_format(day, "DATE_FORMAT")
 
 
-class Question(TimeStampedModel):
+class Question(VersionedModel):
     """One question of a survey. ``code`` names the same question across surveys ("overall",
     "relevance", "actions_taken") so results can be compared and KPIs read."""
 

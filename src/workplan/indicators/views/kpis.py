@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workplan.core.access import CHANGE, VIEW, can
+from workplan.core.concurrency import EditConflict
 from workplan.directory.models import Member
 
 from .. import iptt, services
@@ -275,13 +276,18 @@ def indicator_binding(request, pk: int):
     indicator = _indicator(request, pk, CHANGE)
     bound = request.POST if request.method == "POST" else None
     form = BindingForm(bound, indicator=indicator, measure=request.GET.get("measure"))
+    status = 200
     if bound is not None and form.is_valid():
         data = form.cleaned_data
         locked = not data.get("rules")
         try:
             services.set_binding(indicator, measure=data.get("measure") or indicator.measure,
                                  params=form.params, cumulative=data["cumulative"],
-                                 direction=data["direction"], locked=locked, user=request.user)
+                                 direction=data["direction"], locked=locked, user=request.user,
+                                 expected_version=data["version"])
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+            status = 409
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -301,7 +307,9 @@ def indicator_binding(request, pk: int):
     template = ("indicators/_binding_settings.html"
                 if request.htmx and request.htmx.target == "measure-settings"
                 else "indicators/binding_form.html")
-    response = render(request, template, context, status=400 if form.errors else 200)
+    if form.errors and status == 200:
+        status = 400
+    response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from workplan.core.access import CHANGE, VIEW, can, office_ids
+from workplan.core.concurrency import EditConflict
 
 from .. import services
 from ..forms import PublicationFilterForm, PublicationForm
@@ -100,20 +101,27 @@ def publication_update(request, pk: int):
                                     .select_related("office"), pk=pk)
     form = PublicationForm(request.POST or None, request.FILES or None, user=request.user,
                            instance=publication)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.update_publication(
                 publication, actions=data["actions"], file=form.file_data,
                 remove_file=data.get("remove_file", False),
+                expected_version=data["version"],
                 **{name: data[name] for name in services.FIELDS})
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+            publication.refresh_from_db()
+            status = 409
         except services.PublicationError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
             messages.success(request, _("The publication was saved."))
             return redirect(publication)
     return render(request, "reports/publication_form.html", {"form": form,
-                                                             "publication": publication})
+                                                             "publication": publication},
+                  status=status)
 
 
 @login_required

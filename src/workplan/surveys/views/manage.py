@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workplan.core.access import CHANGE, VIEW, can
+from workplan.core.concurrency import EditConflict
 from workplan.delivery.models import Event
 
 from .. import services
@@ -160,17 +161,22 @@ def survey_update(request, pk: int):
     form = SurveyForm(request.POST or None, instance=survey)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             fields = {k: form.cleaned_data[k] for k in ("title", "intro", "opens_on",
                                                          "closes_on", "anonymous")}
             try:
-                services.update_survey(survey, **fields)
+                services.update_survey(survey, expected_version=form.cleaned_data["version"],
+                                       **fields)
+            except EditConflict as conflict:
+                form.add_error(None, conflict.message)
+                survey.refresh_from_db()
+                status = 409
             except services.SurveyError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("The survey was saved."))
                 return redirect(survey)
-        status = 400
     return render(request, "surveys/survey_form.html",
                   {"form": form, "survey": survey, "heading": _("Edit the survey")},
                   status=status)
@@ -243,17 +249,25 @@ def question_update(request, pk: int):
     if refused:
         return refused
     form = QuestionForm(request.POST or None, instance=question, survey=survey)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_question(question, **form.question_fields())
+            services.update_question(question, expected_version=form.cleaned_data["version"],
+                                     **form.question_fields())
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+            question.refresh_from_db()
+            status = 409
         except (services.SurveyError, ValidationError) as error:
             form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
         else:
             messages.success(request, _("The question was saved."))
             return redirect(f"{survey.get_absolute_url()}#question-{question.pk}")
+    if form.errors and status == 200:
+        status = 400
     return render(request, "surveys/question_form.html",
                   {"form": form, "survey": survey, "question": question,
-                   "heading": _("Edit a question")}, status=400 if form.errors else 200)
+                   "heading": _("Edit a question")}, status=status)
 
 
 @login_required

@@ -1,0 +1,118 @@
+"""Two people changing how the same KPI is counted (issue 8): both open the binding page, the
+first saves, the second's save (a measure, or "let the rules decide") is refused with who
+changed it and when, and the first's binding stays. Through the real pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from workplan.core.concurrency import EditConflict
+from workplan.core.models import Role
+from workplan.indicators import services
+from workplan.indicators.models import Indicator
+
+pytestmark = pytest.mark.django_db
+
+VERSION = re.compile(r'name="version" value="(\d+)"')
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def opened_version(client: Client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200
+    return int(VERSION.search(response.content.decode()).group(1))
+
+
+@pytest.fixture
+def people(make_user):
+    return (make_user(Role.STAFF, username="first-editor"),
+            make_user(Role.STAFF, username="second-editor"))
+
+
+@pytest.fixture
+def counted(seed_plan):
+    """ "Number of CB activities undertaken": events held, chosen by the rules."""
+    return Indicator.objects.get(action__work_plan=seed_plan, action__code="1-(hh)",
+                                 position=1)
+
+
+def binding(version: int, **changes) -> dict:
+    data = {"measure": "events_held", "scope": "action", "direction": "increase",
+            "cumulative": "on", "version": version}
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_second_of_two_binding_edits_is_refused(people, counted):
+    first, second = (signed_in(user) for user in people)
+    url = reverse("indicators:indicator_binding", args=[counted.pk])
+    version = opened_version(first, url)
+    assert opened_version(second, url) == version == counted.version
+
+    saved = first.post(url, binding(version, measure="adoption", instrument="hs",
+                                    status="implementing", cumulative=None))
+    assert saved.status_code == 302
+    refused = second.post(url, binding(version, measure="manual", direction="decrease"))
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "This record was changed by first-editor at" in page
+    assert "Your changes were not saved" in page
+    assert refused.context["form"]["measure"].value() == "manual"  # what they chose, kept
+    stored = Indicator.objects.get(pk=counted.pk)
+    assert (stored.measure, stored.params, stored.cumulative, stored.direction,
+            stored.measure_locked, stored.version) == (
+        "adoption", {"instrument": "hs", "status": "implementing", "new": False}, False,
+        "increase", True, version + 1)
+
+    # "Let the rules decide" from the stale page is refused too.
+    refused = second.post(url, binding(version, rules="1"))
+    assert refused.status_code == 409
+    assert Indicator.objects.get(pk=counted.pk).measure_locked
+
+    # Reloaded: the first's choice and the new version; saving then works.
+    version = opened_version(second, url)
+    assert version == stored.version
+    assert second.post(url, binding(version, rules="1")).status_code == 302
+    stored.refresh_from_db()
+    assert (stored.measure, stored.measure_locked, stored.version) == (
+        "events_held", False, version + 1)
+
+
+def test_a_binding_without_its_version_is_refused(people, counted):
+    client = signed_in(people[0])
+    response = client.post(reverse("indicators:indicator_binding", args=[counted.pk]),
+                           {k: v for k, v in binding(1, measure="manual").items()
+                            if k != "version"})
+    assert response.status_code == 400
+    assert "version" in response.context["form"].errors
+    assert "reload the page" in response.content.decode()
+    stored = Indicator.objects.get(pk=counted.pk)
+    assert stored.measure == "events_held" and stored.version == counted.version
+
+
+def test_set_binding_refuses_a_stale_version(counted):
+    services.set_binding(counted, measure="manual", params={}, cumulative=True,
+                         direction="increase", expected_version=counted.version)
+    stale = Indicator.objects.get(pk=counted.pk)
+    services.set_binding(counted, measure="events_held", params={}, cumulative=True,
+                         direction="decrease")  # no version stated: the current one
+    with pytest.raises(EditConflict):
+        services.set_binding(stale, measure="manual", params={}, cumulative=False,
+                             direction="increase", expected_version=stale.version)
+    stored = Indicator.objects.get(pk=counted.pk)
+    assert (stored.measure, stored.direction, stored.version) == ("events_held", "decrease",
+                                                                 counted.version)
