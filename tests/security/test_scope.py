@@ -305,7 +305,8 @@ def test_web_forms_refuse_another_offices_objects(client, sec_world):
         ("staff", "reports:publication_create", {}, {**publication_fields, "office": office.pk,
                                                      "actions": [sib_action.pk]}),
         ("staff", "reports:publication_update", {"pk": own_publication.pk},
-         {**publication_fields, "actions": [sib_action.pk]}),
+         {**publication_fields, "actions": [sib_action.pk],
+          "version": own_publication.version}),
         ("staff", "surveys:survey_create", {}, {"office": sibling.pk, "kind": "custom",
                                                "fiscal_year": 2024, "title": "Sneaked in"}),
         ("admin", "plans:workplan_import", {}, {"office": sibling.pk}),  # file added below
@@ -354,12 +355,13 @@ def test_web_forms_refuse_another_offices_objects(client, sec_world):
              {**event_fields, "office": sibling.pk, "version": own_event.version,
               "title": "Moved?"}, pk=own_event.pk)
     _post_as(client, world, "staff", "reports:publication_update",
-             {**publication_fields, "office": sibling.pk, "title": "Moved?"},
-             pk=own_publication.pk)
+             {**publication_fields, "office": sibling.pk, "title": "Moved?",
+              "version": own_publication.version}, pk=own_publication.pk)
     own_event.refresh_from_db()
     own_publication.refresh_from_db()
     assert own_event.office_id == office.pk and own_publication.office_id == office.pk
-    assert own_event.title == "Moved?"  # (the edit itself was accepted)
+    # (the edits themselves were accepted: only the office was ignored)
+    assert own_event.title == "Moved?" and own_publication.title == "Moved?"
 
     # The control: the same creation with the office's own action succeeds.
     count = own_action.event_links.count()
