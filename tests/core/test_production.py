@@ -158,8 +158,10 @@ def test_secret_key_rules(key, problem):
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
+    # No DJANGO_* either: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process, and a
+    # real deployment never has it (check --deploy refuses it).
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("WORKPLAN_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+           if not k.startswith(("WORKPLAN_", "DJANGO_")) and k != "DATABASE_URL"}
     env.update(WORKPLAN_HOME=str(home), PYTHONUNBUFFERED="1", **extra)
     return env
 
