@@ -47,3 +47,14 @@ def test_bad_input_exits_non_zero_naming_the_line(workplan, tmp_path):
     assert result.returncode != 0
     assert "bad.txt: line 5: byte 0xff at column 17 is not valid UTF-8" in result.stderr
     assert "nothing was imported" in result.stderr
+
+
+def test_an_unmigrated_database_is_named_with_what_to_run(tmp_path):
+    env = {**os.environ, "WORKPLAN_HOME": str(tmp_path),
+           "DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite3"}
+    result = subprocess.run([sys.executable, "-m", "workplan", "export", "--list"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"the database {tmp_path}/empty.sqlite3 has no Workplan tables yet" in result.stderr
+    assert "Run `workplan setup` (or `workplan migrate`) first." in result.stderr
