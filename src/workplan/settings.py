@@ -221,6 +221,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 LANGUAGE_CODE = "en-gb"  # British English, as the WCO writes: "10 Feb 2025", not "Feb. 10, 2025"
 LANGUAGES = [("en-gb", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["workplan.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
