@@ -111,7 +111,7 @@ def linearity(rows: list[dict]) -> list[str]:
 
 
 # Figures some rows add to the common ones (also kept in results.json).
-EXTRA = ("rps", "p95_ms", "requests", "errors", "ratio")
+EXTRA = ("rps", "p95_ms", "requests", "errors", "ratio", "submitted", "counted_back", "lost")
 
 
 def extra(row: dict) -> str:
