@@ -176,6 +176,24 @@ def _load(port: int, path: str, token: str, total: int, seconds: float) -> dict:
             "rps": round(len(latencies) / wall, 1), "requests": len(latencies)}
 
 
+def start_gunicorn(port: int, workers: int, env: dict, home: str) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:``port`` in a process group of its own (``stop_gunicorn``)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "workplan.wsgi:application", "--bind",
+         f"{HOST}:{port}", "--workers", str(workers), "--worker-class", "sync",
+         "--timeout", "120", "--log-level", "warning"],
+        env=env, cwd=home, start_new_session=True)
+
+
+def stop_gunicorn(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 def measure(database_url: str, token: str, scale: str = "large") -> list[dict]:
     home = _home_for(database_url)
     context = _run_self("context", database_url, home)[-1]
@@ -183,11 +201,7 @@ def measure(database_url: str, token: str, scale: str = "large") -> list[dict]:
     queries = {row["path"]: row["queries"]
                for row in _run_self("queries", database_url, home, token, *paths.values())}
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "workplan.wsgi:application", "--bind",
-         f"{HOST}:{port}", "--workers", str(WORKERS), "--worker-class", "sync",
-         "--timeout", "120", "--log-level", "warning"],
-        env=_env(database_url, home), cwd=home, start_new_session=True)
+    proc = start_gunicorn(port, WORKERS, _env(database_url, home), home)
     rows = []
     try:
         _wait_until_up(port, proc)
@@ -207,12 +221,7 @@ def measure(database_url: str, token: str, scale: str = "large") -> list[dict]:
                          "rps": result["rps"]})
         conn.close()
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_gunicorn(proc)
     return rows
 
 
@@ -225,13 +234,14 @@ def _setup():
     django.setup()
 
 
-def _staff_user():
+def staff_user(username: str):
+    """An office staff user of ROCB-AP with no password (created once)."""
     from django.contrib.auth import get_user_model
 
     from workplan.core.models import Membership
     from workplan.directory.models import Office
 
-    user, created = get_user_model().objects.get_or_create(username="api-bench")
+    user, created = get_user_model().objects.get_or_create(username=username)
     if created:
         user.set_unusable_password()
         user.save()
@@ -244,7 +254,8 @@ def _token_main() -> None:
     _setup()
     from workplan.api.auth import issue_token
 
-    _token, raw = issue_token(_staff_user(), name=f"bench {time.time():.0f}", read_only=True)
+    _token, raw = issue_token(staff_user("api-bench"), name=f"bench {time.time():.0f}",
+                              read_only=True)
     print(json.dumps({"token": raw}))
 
 

@@ -31,7 +31,6 @@ import os
 import random
 import re
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -51,6 +50,9 @@ from api_case import (  # noqa: E402
     _free_port,
     _peak_rss_mb,
     _wait_until_up,
+    staff_user,
+    start_gunicorn,
+    stop_gunicorn,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,14 +106,12 @@ def _prepare_main() -> None:
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
         SESSION_KEY,
-        get_user_model,
     )
     from django.core.management import call_command
     from django.db import transaction
     from django.urls import reverse
 
     from workplan.api.auth import issue_token
-    from workplan.core.models import Membership
     from workplan.delivery.models import Event
     from workplan.directory.models import Member, Office
     from workplan.plans.models import WorkPlan
@@ -120,11 +120,7 @@ def _prepare_main() -> None:
 
     call_command("collectstatic", interactive=False, verbosity=0)
     office = Office.objects.get(code="ROCB-AP")
-    user, created = get_user_model().objects.get_or_create(username="load-staff")
-    if created:
-        user.set_unusable_password()
-        user.save()
-        Membership.objects.create(user=user, office=office, role="staff")
+    user = staff_user("load-staff")
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -310,11 +306,7 @@ def measure(scale: str) -> None:
     plan = _run_self("--prepare", database_url, home)
     links = list(plan["links"])
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "workplan.wsgi:application", "--bind",
-         f"{HOST}:{port}", "--workers", str(WORKERS), "--worker-class", "sync",
-         "--timeout", "120", "--log-level", "warning"],
-        env=_env(database_url, home), cwd=home, start_new_session=True)
+    proc = start_gunicorn(port, WORKERS, _env(database_url, home), home)
     recorder = Recorder()
     try:
         _wait_until_up(port, proc)
@@ -332,12 +324,7 @@ def measure(scale: str) -> None:
         wall = time.perf_counter() - started
         rss = _peak_rss_mb([proc.pid, *_children(proc.pid)])
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_gunicorn(proc)
     counted = json.loads(subprocess.run(
         [sys.executable, __file__, "--count"], env={**_env(database_url, home),
                                                     "LOAD_SURVEY": str(plan["survey"])},

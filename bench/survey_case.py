@@ -25,6 +25,11 @@ import resource
 import statistics
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from api_case import staff_user  # noqa: E402
 
 RUNS = {"page": 7, "xlsx": 3}
 RESPONSES = 10_000
@@ -68,21 +73,6 @@ def the_survey():
     return survey
 
 
-def staff_user():
-    from django.contrib.auth import get_user_model
-
-    from workplan.core.models import Membership
-    from workplan.directory.models import Office
-
-    user, created = get_user_model().objects.get_or_create(username="survey-bench")
-    if created:
-        user.set_unusable_password()
-        user.save()
-        Membership.objects.create(user=user, office=Office.objects.get(code="ROCB-AP"),
-                                  role="staff")
-    return user
-
-
 def measure(scale: str) -> None:
     setup()
     from django.db import connection
@@ -96,7 +86,7 @@ def measure(scale: str) -> None:
     survey = the_survey()
     built = round(time.perf_counter() - started, 1)
     client = Client()
-    client.force_login(staff_user())
+    client.force_login(staff_user("survey-bench"))
     from workplan.surveys.models import Survey
 
     def floor_once():  # the page's own queryset: the survey with its counts, then the data
