@@ -146,3 +146,10 @@ def sibling_plan(office, seed_plan):
     ActionActivity.objects.create(action=action, activity=activity, listed=True,
                                   listed_position=1)
     return plan
+
+
+@pytest.fixture
+def editors(make_user):
+    """Two office staff who edit the same record at once (the concurrent-edit tests)."""
+    return (make_user(Role.STAFF, username="first-editor"),
+            make_user(Role.STAFF, username="second-editor"))

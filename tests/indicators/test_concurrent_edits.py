@@ -4,20 +4,16 @@ changed it and when, and the first's binding stays. Through the real pages."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from tests.editing import opened_version, signed_in
 from workplan.core.concurrency import EditConflict
-from workplan.core.models import Role
 from workplan.indicators import services
 from workplan.indicators.models import Indicator
 
 pytestmark = pytest.mark.django_db
 
-VERSION = re.compile(r'name="version" value="(\d+)"')
 
 
 @pytest.fixture(autouse=True)
@@ -25,22 +21,7 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
-
-def opened_version(client: Client, url: str) -> int:
-    response = client.get(url)
-    assert response.status_code == 200
-    return int(VERSION.search(response.content.decode()).group(1))
-
-
-@pytest.fixture
-def people(make_user):
-    return (make_user(Role.STAFF, username="first-editor"),
-            make_user(Role.STAFF, username="second-editor"))
 
 
 @pytest.fixture
@@ -57,8 +38,8 @@ def binding(version: int, **changes) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_the_second_of_two_binding_edits_is_refused(people, counted):
-    first, second = (signed_in(user) for user in people)
+def test_the_second_of_two_binding_edits_is_refused(editors, counted):
+    first, second = (signed_in(user) for user in editors)
     url = reverse("indicators:indicator_binding", args=[counted.pk])
     version = opened_version(first, url)
     assert opened_version(second, url) == version == counted.version
@@ -92,8 +73,8 @@ def test_the_second_of_two_binding_edits_is_refused(people, counted):
         "events_held", False, version + 1)
 
 
-def test_a_binding_without_its_version_is_refused(people, counted):
-    client = signed_in(people[0])
+def test_a_binding_without_its_version_is_refused(editors, counted):
+    client = signed_in(editors[0])
     response = client.post(reverse("indicators:indicator_binding", args=[counted.pk]),
                            {k: v for k, v in binding(1, measure="manual").items()
                             if k != "version"})

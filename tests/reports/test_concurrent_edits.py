@@ -5,22 +5,19 @@ file stay (a refused save neither replaces nor removes it). Through the real pag
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
+from tests.editing import opened_version, signed_in
 from workplan.core.concurrency import EditConflict
-from workplan.core.models import Role
 from workplan.plans.models import Action
 from workplan.reports.models import Publication
 from workplan.reports.services import record_publication, update_publication
 
 pytestmark = pytest.mark.django_db
 
-VERSION = re.compile(r'name="version" value="(\d+)"')
 
 
 @pytest.fixture(autouse=True)
@@ -28,22 +25,7 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
-
-def opened_version(client: Client, url: str) -> int:
-    response = client.get(url)
-    assert response.status_code == 200
-    return int(VERSION.search(response.content.decode()).group(1))
-
-
-@pytest.fixture
-def people(make_user):
-    return (make_user(Role.STAFF, username="first-editor"),
-            make_user(Role.STAFF, username="second-editor"))
 
 
 @pytest.fixture
@@ -67,8 +49,8 @@ def data(version: int, **changes) -> dict:
     return values
 
 
-def test_the_second_of_two_publication_edits_is_refused(people, issue, seed_plan):
-    first, second = (signed_in(user) for user in people)
+def test_the_second_of_two_publication_edits_is_refused(editors, issue, seed_plan):
+    first, second = (signed_in(user) for user in editors)
     url = reverse("reports:publication_update", args=[issue.pk])
     version = opened_version(first, url)
     assert opened_version(second, url) == version == 1
@@ -93,8 +75,8 @@ def test_the_second_of_two_publication_edits_is_refused(people, issue, seed_plan
     assert stored_files(issue) == ["issue.pdf"]  # their upload was not stored
 
 
-def test_a_stale_save_does_not_remove_the_file(people, issue):
-    first, second = (signed_in(user) for user in people)
+def test_a_stale_save_does_not_remove_the_file(editors, issue):
+    first, second = (signed_in(user) for user in editors)
     url = reverse("reports:publication_update", args=[issue.pk])
     version = opened_version(first, url)
     assert opened_version(second, url) == version
@@ -106,8 +88,8 @@ def test_a_stale_save_does_not_remove_the_file(people, issue):
     assert stored.file_name == "issue.pdf" and stored.summary == "Keep the file"
 
 
-def test_a_publication_edit_without_its_version_is_refused(people, issue):
-    client = signed_in(people[0])
+def test_a_publication_edit_without_its_version_is_refused(editors, issue):
+    client = signed_in(editors[0])
     response = client.post(reverse("reports:publication_update", args=[issue.pk]),
                            {k: v for k, v in data(1, title="No version").items()
                             if k != "version"})

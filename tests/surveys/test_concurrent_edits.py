@@ -5,39 +5,20 @@ Through the real pages, as two signed-in browsers."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from tests.editing import opened_version, signed_in
 from workplan.core.concurrency import EditConflict
-from workplan.core.models import Role
 from workplan.surveys import services
 from workplan.surveys.models import Question, Survey
 
 pytestmark = pytest.mark.django_db
 
-VERSION = re.compile(r'name="version" value="(\d+)"')
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
-
-def opened_version(client: Client, url: str) -> int:
-    """Open the edit page as ``client`` and read the version its form carries."""
-    response = client.get(url)
-    assert response.status_code == 200
-    return int(VERSION.search(response.content.decode()).group(1))
-
-
-@pytest.fixture
-def people(make_user):
-    return (make_user(Role.STAFF, username="first-editor"),
-            make_user(Role.STAFF, username="second-editor"))
 
 
 @pytest.fixture
@@ -46,8 +27,8 @@ def draft(office, seed_plan):
                                   title="Survey as created")
 
 
-def test_the_second_of_two_survey_edits_is_refused(people, draft):
-    first, second = (signed_in(user) for user in people)
+def test_the_second_of_two_survey_edits_is_refused(editors, draft):
+    first, second = (signed_in(user) for user in editors)
     url = reverse("surveys:survey_update", args=[draft.pk])
     version = opened_version(first, url)
     assert opened_version(second, url) == version == draft.version == 1
@@ -72,18 +53,18 @@ def test_the_second_of_two_survey_edits_is_refused(people, draft):
                              "closes_on": "2030-06-30", "version": 2}).status_code == 302
     stored.refresh_from_db()
     assert stored.title == "Second's title" and stored.version == 3
-    assert stored.history.first().history_user == people[1]
+    assert stored.history.first().history_user == editors[1]
 
 
-def test_opening_the_survey_makes_an_edit_page_opened_before_stale(people, draft):
+def test_opening_the_survey_makes_an_edit_page_opened_before_stale(editors, draft):
     """A status change is a new version too (as for events): the form was drawn for a draft
     (anonymity still open to change), so its save is refused rather than applied to an open
     survey."""
     services.add_question(draft, kind="text", text="Anything else?")
-    editor = signed_in(people[1])
+    editor = signed_in(editors[1])
     url = reverse("surveys:survey_update", args=[draft.pk])
     version = opened_version(editor, url)
-    opener = signed_in(people[0])
+    opener = signed_in(editors[0])
     assert opener.post(reverse("surveys:survey_transition", args=[draft.pk]),
                        {"status": "open"}).status_code == 302
     refused = editor.post(url, {"title": "Renamed while open", "version": version})
@@ -93,8 +74,8 @@ def test_opening_the_survey_makes_an_edit_page_opened_before_stale(people, draft
     assert stored.version == version + 1
 
 
-def test_a_survey_edit_without_its_version_is_refused(people, draft):
-    client = signed_in(people[0])
+def test_a_survey_edit_without_its_version_is_refused(editors, draft):
+    client = signed_in(editors[0])
     response = client.post(reverse("surveys:survey_update", args=[draft.pk]),
                            {"title": "No version"})
     assert response.status_code == 400
@@ -110,10 +91,10 @@ def question_data(version: int, **changes) -> dict:
     return data
 
 
-def test_the_second_of_two_question_edits_is_refused(people, draft):
+def test_the_second_of_two_question_edits_is_refused(editors, draft):
     question = services.add_question(draft, kind="rating", text="How useful was it?",
                                      scale_max=5, code="useful")
-    first, second = (signed_in(user) for user in people)
+    first, second = (signed_in(user) for user in editors)
     url = reverse("surveys:question_update", args=[question.pk])
     version = opened_version(first, url)
     assert opened_version(second, url) == version == 1
