@@ -587,7 +587,9 @@ def post_data(name: str, world: World, variant: str | None) -> dict:
         "indicators:indicator_binding": lambda: {
             "measure": "events_held", "scope": "office", "direction": "decrease",
             "version": objects["indicator"][variant].version},
-        "indicators:indicator_targets": lambda: {"fy_target": "12", "q1_target": "3"},
+        "indicators:indicator_targets": lambda: {
+            "fy_target": "12", "q1_target": "3",
+            "version": objects["indicator"][variant].version},
         "indicators:value_create": lambda: {"on": "2024-11-05", "value": "3",
                                             "description": "Sneaked in", "evidence": "x"},
         "indicators:value_review": lambda: {"to": "returned", "note": "Sneaked in"},

@@ -97,3 +97,46 @@ def test_set_binding_refuses_a_stale_version(counted):
     stored = Indicator.objects.get(pk=counted.pk)
     assert (stored.measure, stored.direction, stored.version) == ("events_held", "decrease",
                                                                  counted.version)
+
+
+def test_the_second_of_two_target_edits_is_refused(editors, counted):
+    from decimal import Decimal
+
+    from workplan.indicators.models import Target
+
+    first, second = (signed_in(user) for user in editors)
+    url = reverse("indicators:indicator_targets", args=[counted.pk])
+    version = opened_version(first, url)
+    assert opened_version(second, url) == version == counted.version
+    assert first.post(url, {"fy_target": "40", "q1_target": "8",
+                            "version": version}).status_code == 302
+    refused = second.post(url, {"fy_target": "10", "version": version})
+    assert refused.status_code == 409
+    assert "This record was changed by first-editor at" in refused.content.decode()
+    assert refused.context["form"]["fy_target"].value() == "10"  # what they typed, kept
+    rows = {t.quarter: t.target for t in Target.objects.filter(indicator=counted)}
+    assert rows == {0: Decimal("40"), 1: Decimal("8")}
+    # A post that does not say which version it was opened with is refused, and says so.
+    missing = first.post(url, {"fy_target": "11"})
+    assert missing.status_code == 400
+    assert "did not say which version" in missing.content.decode()
+    # Reloaded, the second's save goes through.
+    assert second.post(url, {"fy_target": "10", "version": opened_version(second, url)}
+                       ).status_code == 302
+    assert Target.objects.get(indicator=counted, quarter=0).target == Decimal("10")
+
+
+def test_a_stale_target_write_through_the_api_is_409(editors, counted):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(editors[0])
+    url = f"/api/v1/indicators/{counted.pk}/targets/"
+    version = client.get(f"/api/v1/indicators/{counted.pk}/").json()["version"]
+    assert client.post(url, {"fy_target": 40, "version": version},
+                       format="json").status_code == 200
+    stale = client.post(url, {"fy_target": 5, "version": version}, format="json")
+    assert stale.status_code == 409
+    stored = client.get(f"/api/v1/indicators/{counted.pk}/").json()
+    assert stored["version"] == version + 1
+    assert [t["target"] for t in stored["targets"] if t["quarter"] == 0] == ["40.00"]

@@ -372,7 +372,8 @@ def test_targets_form_saves_the_plans_year(as_staff, counted):
     response = as_staff.get(page)
     assert response.status_code == 200 and "Targets for 2024-2025" in text(response)
     response = as_staff.post(page, {"fy_target": "40", "fy_baseline": "35.5", "q1_target": "8",
-                                    "q2_target": "18", "q3_target": "", "q4_target": "40"})
+                                    "q2_target": "18", "q3_target": "", "q4_target": "40",
+                                    "version": counted.version})
     assert response.status_code == 302
     rows = {t.quarter: (t.target, t.baseline)
             for t in Target.objects.filter(indicator=counted, fiscal_year=2024)}
@@ -381,7 +382,9 @@ def test_targets_form_saves_the_plans_year(as_staff, counted):
     # the form shows them again; emptying a period removes its row
     form = as_staff.get(page).context["form"]
     assert form["fy_baseline"].value() == Decimal("35.50")
-    as_staff.post(page, {"fy_target": "40", "fy_baseline": "35.5", "q4_target": "40"})
+    counted.refresh_from_db()
+    as_staff.post(page, {"fy_target": "40", "fy_baseline": "35.5", "q4_target": "40",
+                         "version": counted.version})
     assert set(Target.objects.filter(indicator=counted).values_list("quarter", flat=True)) == {
         0, 4}
 
@@ -394,7 +397,8 @@ def test_targets_form_saves_the_plans_year(as_staff, counted):
 ])
 def test_targets_form_refuses_bad_input(as_staff, counted, field, value, message):
     services.save_targets(counted, 2024, {0: (Decimal("40"), None)})
-    data = {"fy_target": "50", "q1_target": "5", field: value}
+    counted.refresh_from_db()
+    data = {"fy_target": "50", "q1_target": "5", field: value, "version": counted.version}
     response = as_staff.post(url("indicator_targets", counted), data)
     assert response.status_code == 400
     errors = response.context["form"].errors

@@ -62,7 +62,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
         model = Indicator
         fields = ["id", "work_plan", "action", "action_code", "position", "text", "measure",
                   "measure_label", "unit", "params", "measure_locked", "cumulative",
-                  "direction", "targets"]
+                  "direction", "version", "targets"]
+        read_only_fields = ["version"]
 
     def get_measure_label(self, indicator) -> str:
         return str(registry.get(indicator.measure).label)
@@ -94,10 +95,15 @@ class TargetsWriteSerializer(serializers.Serializer):
     ``q1_target`` ... ``q4_baseline``. Fields left out keep their value; ``null`` clears."""
 
     def get_fields(self):
-        return {name: serializers.DecimalField(max_digits=12, decimal_places=2,
-                                               required=False, allow_null=True,
-                                               coerce_to_string=False)
-                for name in PERIOD_FIELDS}
+        fields = {name: serializers.DecimalField(max_digits=12, decimal_places=2,
+                                                 required=False, allow_null=True,
+                                                 coerce_to_string=False)
+                  for name in PERIOD_FIELDS}
+        fields["version"] = serializers.IntegerField(
+            required=False, min_value=1,
+            help_text="The indicator's version you read: if someone changed its binding or "
+                      "targets since, the answer is 409 and nothing is written.")
+        return fields
 
 
 class ValueWriteSerializer(serializers.Serializer):
@@ -172,12 +178,15 @@ class IndicatorViewSet(ReadOnlyScopedViewSet):
             prefix = TargetsForm.prefix_of(target.quarter)
             data[f"{prefix}_target"] = target.target
             data[f"{prefix}_baseline"] = target.baseline
-        data.update(body.validated_data)
+        values = dict(body.validated_data)
+        version = values.pop("version", None)
+        data.update(values)
         data = {k: ("" if v is None else v) for k, v in data.items()}
         form = TargetsForm(data=data, fiscal_year=year.fiscal_year,
                            start_month=year.start_month)
         check_form(form)
-        services.save_targets(indicator, year.fiscal_year, form.rows())
+        services.save_targets(indicator, year.fiscal_year, form.rows(),
+                              expected_version=version)
         self.action = "retrieve"
         return Response(self.get_serializer(self.get_queryset().get(pk=indicator.pk)).data)
 

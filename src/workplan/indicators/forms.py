@@ -238,9 +238,12 @@ class TargetsForm(FieldErrors, forms.Form):
 
     QUARTERS = (0, 1, 2, 3, 4)
 
-    def __init__(self, *args, fiscal_year: int, start_month: int = 7, targets=(), **kwargs):
+    def __init__(self, *args, fiscal_year: int, start_month: int = 7, targets=(),
+                 version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fiscal_year = fiscal_year
+        if version is not None:  # the page: the indicator's version it was opened with
+            add_version_field(self, version)
         self.periods = []
         existing = {t.quarter: t for t in targets if t.fiscal_year == fiscal_year}
         for quarter in self.QUARTERS:

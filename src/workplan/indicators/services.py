@@ -78,9 +78,18 @@ def set_binding(indicator, *, measure: str, params: dict, cumulative: bool, dire
 
 
 @transaction.atomic
-def save_targets(indicator, fiscal_year: int, rows: dict[int, tuple]) -> None:
-    """``rows``: quarter (0 = year) -> (target, baseline); both None deletes the row."""
+def save_targets(indicator, fiscal_year: int, rows: dict[int, tuple], *,
+                 expected_version: int | None = None) -> None:
+    """``rows``: quarter (0 = year) -> (target, baseline); both None deletes the row.
+
+    Targets are part of the indicator: with ``expected_version`` (the version the form was
+    opened with) they are saved only if nobody saved the indicator or its targets since
+    (``EditConflict`` otherwise, nothing written), and the indicator's version moves on."""
     from .models import Target
+
+    if expected_version is not None:
+        indicator._change_reason = "targets changed"
+        save_versioned(indicator, expected_version)
 
     for quarter, (target, baseline) in rows.items():
         if target is None and baseline is None:

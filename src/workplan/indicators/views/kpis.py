@@ -325,16 +325,24 @@ def indicator_targets(request, pk: int):
     bound = request.POST if request.method == "POST" else None
     form = TargetsForm(bound, fiscal_year=year.fiscal_year, start_month=year.start_month,
                        targets=Target.objects.filter(indicator=indicator,
-                                                     fiscal_year=year.fiscal_year))
+                                                     fiscal_year=year.fiscal_year),
+                       version=indicator.version)
+    status = 200
     if bound is not None and form.is_valid():
-        services.save_targets(indicator, year.fiscal_year, form.rows())
-        messages.success(request, _("The targets for %(year)s were saved.")
-                         % {"year": year.year_label})
-        return redirect(indicator)
+        try:
+            services.save_targets(indicator, year.fiscal_year, form.rows(),
+                                  expected_version=form.cleaned_data["version"])
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+            status = 409
+        else:
+            messages.success(request, _("The targets for %(year)s were saved.")
+                             % {"year": year.year_label})
+            return redirect(indicator)
     return render(request, "indicators/targets_form.html",
                   {"indicator": indicator, "form": form, "year": year,
                    "measure": registry.get(indicator.measure)},
-                  status=400 if form.errors else 200)
+                  status=400 if form.errors and status == 200 else status)
 
 
 # --- manual values ------------------------------------------------------------------------------
