@@ -32,13 +32,9 @@ FLOOR_RUNS = 5
 def setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workplan.settings")
     os.environ.setdefault("WORKPLAN_DEBUG", "0")
-    import logging
-
     import django
 
     django.setup()
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
 def build(scale: str) -> None:

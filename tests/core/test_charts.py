@@ -1,6 +1,6 @@
 """SVG charts: every kind parses as XML, says what it shows to screen readers, draws bars to
 scale, escapes user text, copes with no data, and renders the same bytes for the same input;
-WeasyPrint puts them in a PDF."""
+Typst sets them in a PDF as text and shapes."""
 
 import os
 import re
@@ -15,6 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workplan.core import charts
+from workplan.reports.render.charts import Chart
+from workplan.reports.render.typeset import typeset_pdf
 
 NS = "{http://www.w3.org/2000/svg}"
 BARS = [("Japan", 120, "/members/jpn/"), ("Fiji", 60, None), ("Tonga", 30, "/members/ton/")]
@@ -298,24 +300,23 @@ def test_any_labels_and_values_give_parsable_svg_with_every_label(rows, orientat
 
 
 @pytest.fixture
-def pdf_text(tmp_path):
-    weasyprint = pytest.importorskip("weasyprint")
+def pdf_text():
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) is not installed")
 
-    def render(html):
-        pdf = tmp_path / "charts.pdf"
-        weasyprint.HTML(string=html).write_pdf(pdf)
-        assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
-        return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                              text=True, check=True).stdout
+    def render(svgs):
+        found = [Chart(str(i), "", svg) for i, svg in enumerate(svgs)]
+        pdf = typeset_pdf("charts.typ", {"charts": [
+            {"svg": c.svg, "width": c.size[0], "height": c.size[1]} for c in found]})
+        assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+        return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf,
+                              capture_output=True, check=True).stdout.decode()
 
     return render
 
 
-def test_weasyprint_draws_every_kind_in_a_pdf(pdf_text):
-    body = "".join(f"<div style='width:16cm'>{svg}</div>" for svg in every_kind().values())
-    text = pdf_text(f"<!doctype html><html><body>{body}</body></html>")
+def test_typst_draws_every_kind_in_a_pdf(pdf_text):
+    text = pdf_text(list(every_kind().values()))
     for words in ("Participants", "Japan", "120", "Workshops", "Women", "42%", "Events",
                   "14 / 12 (116.7%)", "By kind", "KPIs"):
         assert words in text, words

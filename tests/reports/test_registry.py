@@ -98,3 +98,12 @@ def test_the_calendar_is_an_icalendar_of_the_events_the_user_sees(client, make_u
     from workplan.delivery.models import Event
 
     assert text.count("BEGIN:VEVENT") == Event.objects.count()
+
+
+def test_a_typesetting_failure_names_the_template_and_the_cause():
+    from workplan.reports.render.typeset import TypesetError, typeset_pdf
+
+    with pytest.raises(TypesetError) as failure:
+        typeset_pdf("annual_report.typ", {"title": "No labels"})
+    assert str(failure.value).startswith("annual_report.typ: ")
+    assert "labels" in str(failure.value)

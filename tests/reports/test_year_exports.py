@@ -189,6 +189,52 @@ def test_pdf_and_html_say_the_same(year, report, django_db_blocker):
     assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) > 20
 
 
+def pdf_pages(pdf: bytes) -> list[str]:
+    needs("pdftotext")
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+    return text.split("\f")
+
+
+def test_the_pdf_contents_give_the_pages_the_chapters_start_on(year):
+    pdf = exporters.get("annual-report").run({"period": "2024-2025", "format": "pdf"}).content
+    pages = pdf_pages(pdf)
+    assert "Contents" in pages[1]
+    for chapter in ("2. Executive summary", "4. Achievement of the key performance indicators",
+                    "Annex 2: Annual Work Plan 2025-2026", "Abbreviations"):
+        number = int(re.search(re.escape(chapter) + r"[ .\u2060]*(\d+)\s*$", pages[1],
+                                   re.M).group(1))
+        lines = [line.strip() for line in pages[number - 1].splitlines() if line.strip()]
+        assert lines[0] == "ROCB A/P · Annual Report 2024-2025" and lines[1] == chapter
+        assert re.search(rf"^\s*{number}\s*$", pages[number - 1], re.M)  # its page number
+    # the plan annex's table repeats its header on each of its pages
+    annex = [page for page in pages if "RSP Key Performance Indicator" in page]
+    assert len(annex) >= 4
+
+
+def test_the_pdf_sets_what_staff_typed_as_text_not_as_typesetting(year):
+    hostile = '#panic("x") *b* $m$ <l> @r ] [ \\ // /* #include "/etc/passwd"'
+    event = Event.objects.filter(office=year.office, status="held",
+                                 start_date__gte="2024-07-01").order_by("start_date").first()
+    event.title = "Workshop " + hostile
+    event.summary = "Summary " + hostile
+    event.save()
+    pdf = exporters.get("annual-report").run({"period": "2024-2025", "format": "pdf"}).content
+    text = " ".join(" ".join(pdf_pages(pdf)).split())
+    assert "Workshop " + hostile in text and "Summary " + hostile in text
+
+
+def test_the_pdf_embeds_the_reports_font(year):
+    needs("pdffonts")
+    if "Liberation Sans" not in subprocess.run(["fc-list"], capture_output=True,
+                                               text=True).stdout:
+        pytest.skip("fonts-liberation is not installed")
+    pdf = exporters.get("annual-report").run({"period": "2024-2025", "format": "pdf"}).content
+    fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True,
+                           check=True).stdout.decode()
+    assert "LiberationSans-Bold" in fonts and "LiberationSans " in fonts.replace("\n", " ")
+
+
 def test_without_next_years_plan_the_annex_says_so(year):
     year.next_plan.delete()
     report = annual_report(year.plan, today=year.today)

@@ -1,7 +1,7 @@
 """Server-side SVG charts: bar, stacked bar, share and progress against target.
 
 DESIGN.md asks for charts drawn on the server from the same rows the tables show, so a page, a
-PDF (WeasyPrint renders inline SVG) and a test all see one picture, with no JavaScript. Every
+PDF (Typst sets SVG as text and shapes) and a test all see one picture, with no JavaScript. Every
 chart is one self-contained ``<svg>`` that scales to its container (``viewBox``), names itself
 to screen readers (``role="img"``, a ``<title>`` and a ``<desc>`` stating the data in words),
 prints every value (colour is never the only carrier) and escapes every label. Output depends

@@ -50,10 +50,12 @@ class AnnualReportExporter(Exporter):
             from ..render.annual_docx import render_annual_docx
 
             return Export(f"{name}.docx", DOCX, render_annual_docx(report))
-        from ..render.html import render_annual_html, render_annual_pdf
-
         if params["format"] == "pdf":
+            from ..render.annual_pdf import render_annual_pdf
+
             return Export(f"{name}.pdf", PDF, render_annual_pdf(report))
+        from ..render.html import render_annual_html
+
         return Export(f"{name}.html", HTML, render_annual_html(report).encode())
 
 

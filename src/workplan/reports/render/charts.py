@@ -1,29 +1,22 @@
 """The reports' charts: the same server-drawn SVG (``core.charts``) in the HTML and the PDF,
 and as PNG in Word documents.
 
-Word needs a bitmap. No SVG rasteriser is installed (cairosvg is not a dependency) and
-matplotlib would draw different charts from different code; so the SVG itself is rendered:
-WeasyPrint (already a dependency, for the PDF) lays each chart out on a page of exactly its
-size, and ``pdftoppm`` (poppler-utils, installed with WeasyPrint's system libraries) turns the
-pages into PNG in one call. Without ``pdftoppm`` on PATH the Word document has no charts (the
-tables next to them carry the same figures) and a warning is logged.
+Word needs a bitmap. Matplotlib would draw different charts from different code, so the SVG
+itself is rasterised: Typst (already the PDF's typesetter) sets each chart on a page of exactly
+its size and writes the pages as PNG, in one child process.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from workplan.core import charts
 
-log = logging.getLogger(__name__)
+from .typeset import Job
+
 RESOLUTION = 160  # dpi: 1.67 image pixels per CSS pixel (sharp at 16 cm wide)
 _VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 
@@ -79,60 +72,18 @@ def annual_charts(report) -> list[Chart]:
 
 
 class Pictures:
-    """PNG of charts, made by ``pdftoppm`` in the background while the caller goes on (the
-    Word document is laid out meanwhile); ``result()`` waits for them."""
+    """PNG of charts, typeset by Typst in a child process while the caller goes on (the Word
+    document is laid out meanwhile); ``result()`` waits for them."""
 
     def __init__(self, found: list[Chart]):
         self.found = found
-        self.folder = None
-        self.process = None
-        tool = shutil.which("pdftoppm")
-        if not found:
-            return
-        if tool is None:
-            log.warning("pdftoppm (poppler-utils) is not installed: Word documents get no "
-                        "charts")
-            return
-        self.folder = tempfile.TemporaryDirectory(prefix="workplan-charts-")
-        source = Path(self.folder.name) / "charts.pdf"
-        source.write_bytes(_charts_pdf(found))
-        self.process = subprocess.Popen(
-            [tool, "-png", "-r", str(RESOLUTION), str(source),
-             str(Path(self.folder.name) / "chart")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.job = Job("charts.typ", {"charts": [
+            {"svg": chart.svg, "width": chart.size[0], "height": chart.size[1]}
+            for chart in found]}, fmt="png", ppi=RESOLUTION) if found else None
 
     def result(self) -> dict[str, bytes]:
-        """Chart key -> PNG bytes (empty without pdftoppm)."""
-        if self.process is None:
+        """Chart key -> PNG bytes."""
+        if self.job is None:
             return {}
-        try:
-            _out, errors = self.process.communicate(timeout=120)
-            if self.process.returncode:
-                raise RuntimeError(f"pdftoppm failed: {errors.decode(errors='replace')}")
-            images = sorted(Path(self.folder.name).glob("chart-*.png"),
-                            key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-            return {chart.key: image.read_bytes()
-                    for chart, image in zip(self.found, images, strict=True)}
-        finally:
-            self.folder.cleanup()
-            self.process = None
-
-
-def _charts_pdf(found: list[Chart]) -> bytes:
-    """One PDF page per chart, each exactly the chart's size."""
-    from weasyprint import HTML
-
-    pages = []
-    styles = []
-    for index, chart in enumerate(found):
-        width, height = chart.size
-        styles.append(f"@page c{index} {{ size: {width}px {height}px; margin: 0 }}"
-                      f" .c{index} {{ page: c{index}; width: {width}px; height: {height}px }}")
-        pages.append(f'<div class="c{index}">{chart.svg}</div>')
-    html = ("<!doctype html><html><head><meta charset='utf-8'><style>"
-            "html, body { margin: 0; padding: 0 } div { overflow: hidden }"
-            " div > svg { display: block; width: 100% !important; max-width: none !important;"
-            " height: auto }" + " ".join(styles) + "</style></head><body>"
-            + "".join(pages) + "</body></html>")
-    return HTML(string=html).write_pdf()
-
+        images, self.job = self.job.result(), None
+        return {chart.key: image for chart, image in zip(self.found, images, strict=True)}

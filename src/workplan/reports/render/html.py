@@ -1,5 +1,5 @@
-"""HTML and PDF of the reports: one standalone HTML template each (print styles for
-WeasyPrint), filled from the data the ``reports.data`` functions computed."""
+"""HTML of the reports: one standalone HTML template each (with print styles, for printing from
+a browser), filled from the data the ``reports.data`` functions computed."""
 
 from __future__ import annotations
 
@@ -35,16 +35,6 @@ def annual_context(report) -> dict:
 
 def render_annual_html(report) -> str:
     return render_to_string("reports/annual_report.html", annual_context(report))
-
-
-def render_annual_pdf(report) -> bytes:
-    return html_to_pdf(render_annual_html(report))
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html).write_pdf()
 
 
 def render_newsletter_html(newsletter) -> str:

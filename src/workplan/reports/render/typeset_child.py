@@ -1,0 +1,27 @@
+"""Typst in a process of its own (see ``typeset``): reads the JSON data on stdin and writes the
+pages on stdout, each as an 8-byte length and its bytes. Imports only ``typst``, not Django."""
+
+import struct
+import sys
+
+
+def main(template: str, fmt: str, ppi: str) -> int:
+    import typst
+
+    data = sys.stdin.buffer.read().decode("utf-8")
+    try:
+        output = typst.compile(template, format=fmt, ppi=float(ppi) if ppi else None,
+                               sys_inputs={"data": data})
+    except typst.TypstError as error:
+        sys.stderr.write(getattr(error, "diagnostic", "") or str(error))
+        return 1
+    out = sys.stdout.buffer
+    for page in output if isinstance(output, list) else [output]:
+        out.write(struct.pack(">Q", len(page)))
+        out.write(page)
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:4]))
