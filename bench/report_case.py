@@ -11,7 +11,9 @@
 pdf": median ms of a whole render (data and layout) over several runs, SQL queries of one
 render, the floor (computing the report's data alone, ``reports.data.annual.annual_report``:
 every query and every figure, no layout), the ratio of the two, the output's size and pages,
-and the process's peak RSS. Run by bench/run.py.
+the process's peak RSS and that of the Typst child processes (the PDF, and the Word charts).
+Each render starts a fresh Typst process, so no run reuses another's layout. Run by
+bench/run.py.
 """
 
 from __future__ import annotations
@@ -88,11 +90,13 @@ def measure_one(scale: str, fmt: str) -> None:
         render()
     content = output["export"].content
     report = annual_report(plan)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Typst's processes
     print(json.dumps({
         "name": f"annual report {fmt}", "scale": scale, "median_ms": median,
         "queries": len(captured), "floor_ms": floor,
         "ratio": round(median / floor, 2) if floor else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "typst_peak_rss_mb": round(children / 1024, 1),
         "bytes": len(content), "events": report.events_total,
         "pages": _pages(content) if fmt == "pdf" else None}))
 

@@ -111,7 +111,8 @@ def linearity(rows: list[dict]) -> list[str]:
 
 
 # Figures some rows add to the common ones (also kept in results.json).
-EXTRA = ("rps", "p95_ms", "requests", "errors", "ratio", "submitted", "counted_back", "lost")
+EXTRA = ("rps", "p95_ms", "requests", "errors", "ratio", "submitted", "counted_back", "lost",
+         "pages", "typst_peak_rss_mb")
 
 
 def extra(row: dict) -> str:
@@ -122,6 +123,8 @@ def extra(row: dict) -> str:
         parts.append(f"p95 {row['p95_ms']}")
     if row.get("ratio") is not None:
         parts.append(f"x{row['ratio']} floor")
+    if row.get("typst_peak_rss_mb"):
+        parts.append(f"typst {row['typst_peak_rss_mb']} MB")
     return ", ".join(parts) or "-"
 
 
@@ -151,7 +154,7 @@ def main() -> int:
                                    lambda home, scale: pg_database(cluster, f"bench_{scale}"),
                                    families)
     header = f"{'name':<32}{'scale':<7}{'db':<12}{'median_ms':>10}{'queries':>9}" \
-             f"{'floor_ms':>10}{'peak_rss_mb':>13}{'extra':>24}"
+             f"{'floor_ms':>10}{'peak_rss_mb':>13}  {'extra'}"
     print(header)
     print("-" * len(header))
     for r in rows:
@@ -159,7 +162,7 @@ def main() -> int:
               f"{r['queries'] if r['queries'] is not None else '-':>9}"
               f"{r['floor_ms'] if r['floor_ms'] is not None else '-':>10}"
               f"{r['peak_rss_mb'] if r['peak_rss_mb'] is not None else '-':>13}"
-              f"{extra(r):>24}")
+              f"  {extra(r)}")
     for note in linearity(rows):
         print(note)
     results = [{**{k: r.get(k) for k in ("name", "scale", "db", "median_ms", "queries",

@@ -19,7 +19,6 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from .charts import annual_charts
 from .html import annual_context
 from .typeset import typeset_pdf
 
@@ -58,7 +57,7 @@ def pdf_data(report) -> dict:
             "total": report.board.events_total,
         },
         "charts": {key: {"svg": chart.svg, "caption": str(chart.caption)}
-                   for key, chart in ((c.key, c) for c in annual_charts(report))},
+                   for key, chart in context["charts"].items()},
         "pillars": [_pillar(pillar) for pillar in report.pillars],
         "other": {"intro": _("Events held at members' request or on the office's initiative "
                              "that serve no action of the plan."),
