@@ -13,21 +13,15 @@ per step so that peak memory is the step's own.
 from __future__ import annotations
 
 import json
-import os
 import resource
-import statistics
 import sys
 import time
+
+from common import setup, timed  # bench/, the script's own folder
 
 RUNS = 7
 
 
-def setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workplan.settings")
-    os.environ.setdefault("WORKPLAN_DEBUG", "0")  # as served: no template debug info
-    import django
-
-    django.setup()
 
 
 def build(scale: str) -> None:
@@ -137,14 +131,6 @@ def floor_statements(plan, vendor: str, dashboard: bool) -> list[tuple[str, list
     return statements
 
 
-def timed(fn, runs=RUNS) -> float:
-    fn()  # warm
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(samples), 1)
 
 
 def measure(scale: str) -> None:
@@ -185,7 +171,7 @@ def measure(scale: str) -> None:
                     cursor.execute(sql, params)
                     cursor.fetchall()
 
-        floors[page] = timed(run_floor)
+        floors[page] = timed(run_floor, RUNS)
     for role, user in users.items():
         client = Client()
         client.force_login(user)
@@ -194,7 +180,7 @@ def measure(scale: str) -> None:
                 response = client.get(url, HTTP_HOST="127.0.0.1")
                 assert response.status_code == 200, (url, response.status_code)
 
-            median = timed(get)
+            median = timed(get, RUNS)
             with CaptureQueriesContext(connection) as captured:
                 get()
             print(json.dumps({

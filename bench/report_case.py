@@ -20,23 +20,17 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import resource
-import statistics
 import subprocess
 import sys
 import time
+
+from common import setup, timed  # bench/, the script's own folder
 
 RUNS = {"docx": 5, "pdf": 3}
 FLOOR_RUNS = 5
 
 
-def setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workplan.settings")
-    os.environ.setdefault("WORKPLAN_DEBUG", "0")
-    import django
-
-    django.setup()
 
 
 def build(scale: str) -> None:
@@ -56,14 +50,6 @@ def build(scale: str) -> None:
     print(json.dumps({"built": scale, "seconds": round(time.perf_counter() - started, 1)}))
 
 
-def timed(fn, runs: int) -> float:
-    fn()  # warm: templates, fonts, the first queries
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(samples), 1)
 
 
 def measure_one(scale: str, fmt: str) -> None:

@@ -20,9 +20,7 @@ render's SQL statements, session and user included.
 from __future__ import annotations
 
 import json
-import os
 import resource
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,27 +28,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from api_case import staff_user  # noqa: E402
+from common import setup, timed  # noqa: E402
 
 RUNS = {"page": 7, "xlsx": 3}
 RESPONSES = 10_000
 
 
-def setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workplan.settings")
-    os.environ.setdefault("WORKPLAN_DEBUG", "0")
-    import django
-
-    django.setup()
 
 
-def timed(fn, runs: int) -> float:
-    fn()  # warm: templates, the first queries
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(samples), 1)
 
 
 def the_survey():
