@@ -1,6 +1,20 @@
-"""Uploads waiting for confirmation: only the bytes that were previewed are ever used."""
+"""Uploads: sizes over a limit are told so that they differ; uploads waiting for confirmation:
+only the bytes that were previewed are ever used."""
+
+import pytest
 
 from workplan.core import uploads
+
+
+@pytest.mark.parametrize(("size", "limit", "expected"), [
+    (10 * 1024 * 1024 + 1, 10 * 1024 * 1024, ("10,485,761 bytes", "10,485,760 bytes")),
+    (12 * 1024 * 1024, 10 * 1024 * 1024, ("12.0\xa0MB", "10.0\xa0MB")),
+    (2001, 2000, ("2,001 bytes", "2,000 bytes")),
+    (5000, 2000, ("4.9\xa0KB", "2.0\xa0KB")),
+])
+def test_a_size_over_its_limit_never_reads_as_equal_to_it(size, limit, expected):
+    told = uploads.sizes(size, limit)
+    assert (told["size"], told["limit"]) == expected
 
 
 def test_pending_upload_round_trip_and_refusals():

@@ -1,4 +1,6 @@
-"""Uploads that wait for a confirmation: the bytes stay in the session, keyed by their sha256.
+"""Uploads: how a size over a limit is told, and uploads that wait for a confirmation.
+
+A waiting upload's bytes stay in the session, keyed by their sha256.
 
 A preview page shows what an upload would do; the confirming POST names the sha256 it saw.
 The bytes are only used if they are still the ones previewed (same checksum, same extra
@@ -10,6 +12,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+
+from django.template.defaultfilters import filesizeformat
+
+
+def sizes(size: int, limit: int) -> dict[str, str]:
+    """A size over a limit, as people read them ({"size", "limit"}); in bytes when rounding
+    would print both the same ("10.0 MB; the limit is 10.0 MB" tells nobody anything)."""
+    shown, allowed = filesizeformat(size), filesizeformat(limit)
+    if shown == allowed:
+        shown, allowed = f"{size:,} bytes", f"{limit:,} bytes"
+    return {"size": shown, "limit": allowed}
 
 
 def stash(session, key: str, data: bytes, **context) -> str:

@@ -85,8 +85,9 @@ def _bounded_rows(rows) -> list[list[str]]:
 def _open_workbook(data: bytes):
     import zipfile
 
-    from django.template.defaultfilters import filesizeformat
     from openpyxl import load_workbook
+
+    from workplan.core.uploads import sizes
 
     try:
         unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
@@ -96,8 +97,7 @@ def _open_workbook(data: bytes):
     if unpacked > MAX_WORKBOOK_UNPACKED:
         raise SheetError(_("This workbook unpacks to %(size)s, more than an attendance sheet "
                            "can be (%(limit)s); save its first sheet alone, or as CSV.")
-                         % {"size": filesizeformat(unpacked),
-                            "limit": filesizeformat(MAX_WORKBOOK_UNPACKED)})
+                         % sizes(unpacked, MAX_WORKBOOK_UNPACKED))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]

@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from workplan.core.access import CHANGE, VIEW, focal_points, office_ids
+from workplan.core.uploads import sizes
 from workplan.directory.models import Member, Office, Partner, Person
 from workplan.directory.querysets import latest_plans
 from workplan.plans.models import Action, Activity, WorkPlan
@@ -281,8 +282,7 @@ class AttachmentForm(forms.Form):
         if upload.size > limit:
             raise forms.ValidationError(
                 _("“%(name)s” is %(size)s; the limit is %(limit)s."), code="too_large",
-                params={"name": upload.name, "size": filesizeformat(upload.size),
-                        "limit": filesizeformat(limit)})
+                params={"name": upload.name, **sizes(upload.size, limit)})
         self.data_bytes = upload.read()
         return upload
 
@@ -368,8 +368,7 @@ class SheetUploadForm(forms.Form):
         if upload.size > limit:
             raise forms.ValidationError(
                 _("The file is %(size)s; attendance sheets of at most %(limit)s can be read."),
-                code="too_large", params={"size": filesizeformat(upload.size),
-                                          "limit": filesizeformat(limit)})
+                code="too_large", params=sizes(upload.size, limit))
         data = upload.read()
         try:
             self.sheet = attendance.read_sheet(upload.name, data)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from workplan.core.concurrency import save_versioned
+from workplan.core.uploads import sizes
 
 from .models import Attachment, Event, EventAction, Request, RequestStep
 
@@ -169,8 +170,8 @@ def check_attachment(name: str, data: bytes) -> tuple[str, str]:
                                 "(accepted: %(allowed)s).") % {"name": base, "allowed": allowed})
     limit = settings.WORKPLAN_MAX_ATTACHMENT
     if len(data) > limit:
-        raise AttachmentError(_("“%(name)s” is %(size).1f MB; the limit is %(limit).0f MB.") % {
-            "name": base, "size": len(data) / 1e6, "limit": limit / 1e6})
+        raise AttachmentError(_("“%(name)s” is %(size)s; the limit is %(limit)s.") % {
+            "name": base, **sizes(len(data), limit)})
     if not data:
         raise AttachmentError(_("“%(name)s” is empty.") % {"name": base})
     content_type, magic = ALLOWED_ATTACHMENTS[extension]

@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from workplan.core.access import ADMINISTER
+from workplan.core.uploads import sizes
 from workplan.directory.models import Office
 
 from .models import Activity
@@ -76,7 +77,7 @@ class PlanUploadForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is %(size)s; plans of at most %(limit)s can be uploaded."),
                 code="too_large",
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                params=sizes(upload.size, limit),
             )
         self.data_bytes = upload.read()
         return upload

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workplan.core.access import CHANGE, VIEW
 from workplan.core.concurrency import add_version_field
+from workplan.core.uploads import sizes
 from workplan.delivery.services import ALLOWED_ATTACHMENTS, AttachmentError, check_attachment
 from workplan.directory.models import Member, Office
 from workplan.directory.querysets import latest_plans
@@ -90,8 +91,7 @@ class PublicationForm(forms.ModelForm):
         if upload.size > limit:
             raise forms.ValidationError(
                 _("“%(name)s” is %(size)s; the limit is %(limit)s."), code="too_large",
-                params={"name": upload.name, "size": filesizeformat(upload.size),
-                        "limit": filesizeformat(limit)})
+                params={"name": upload.name, **sizes(upload.size, limit)})
         data = upload.read()
         try:
             check_attachment(upload.name, data)
