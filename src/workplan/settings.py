@@ -248,6 +248,17 @@ STORAGES = {
         )
     },
 }
+# --- Cache ------------------------------------------------------------------------------------
+
+# The cache holds the survey links' rate-limit counters. In production they are files under
+# var/cache/, shared by every worker of the server (each worker's own memory would let a client
+# make N times the limit with N workers); several servers need a cache they all reach, see
+# docs/deployment.md. Development and the tests keep each process's memory.
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+     "LOCATION": str(VAR_DIR / "cache" / "django"), "OPTIONS": {"MAX_ENTRIES": 20000}}
+    if PRODUCTION else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})}
+
 # `collectstatic` compresses (gzip and Brotli) every file it writes; Swagger UI's and Redoc's
 # bundles and source maps make that minutes of CPU at each `workplan serve --prod`. Every
 # page links the hashed names ({% static %}), so the unhashed copies go, and source maps (for

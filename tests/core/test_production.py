@@ -230,6 +230,21 @@ def test_check_deploy_is_clean_in_production(tmp_path, database):
     assert "System check identified no issues" in output
 
 
+def test_the_workers_of_a_production_server_share_the_rate_limit_counts(tmp_path):
+    """Two processes (as two gunicorn workers) count against one limit of 3 survey-link
+    requests: the second's second request is over it."""
+    env = production_env(tmp_path, DATABASE_URL="sqlite:///var/check.sqlite3",
+                         WORKPLAN_ALLOW_SQLITE="1")
+    count = ("from workplan.surveys import ratelimit; "
+             "print([ratelimit._hit('ip', '203.0.113.9', 3, 600, 6e8) is None "
+             "for _ in range(2)])")
+    seen = [workplan("shell", "--no-imports", "-c", count, env=env, cwd=tmp_path)
+            for _worker in range(2)]
+    assert [(code, stdout.strip()) for code, stdout, _err in seen] == [
+        (0, "[True, True]"), (0, "[True, False]")], seen
+    assert (tmp_path / "var" / "cache" / "django").is_dir()
+
+
 def test_production_refuses_sqlite_unless_allowed(tmp_path):
     env = production_env(tmp_path, DATABASE_URL=None)
     code, stdout, stderr = workplan("check", env=env, cwd=tmp_path)
