@@ -617,7 +617,7 @@ def _survey_post_data(objects, variant, office) -> dict:
 
     def needs_answers():
         ranking = needs.questions.get(kind="ranking")
-        return {f"q{ranking.pk}_1": ranking.choices[0]["value"]}
+        return {f"q{ranking.pk}_1": ranking.choices[0]["value"], "seen": ""}
 
     return {
         "surveys:survey_transition": lambda: {

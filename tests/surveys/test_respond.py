@@ -274,10 +274,13 @@ def test_focal_point_answers_for_their_member(client, needs, make_user):
     ranking = needs.questions.get(code="priorities")
     topics = [c["value"] for c in ranking.choices]
     submit = reverse("surveys:member_response_submit", args=[needs.pk])
-    bad = client.post(submit, {f"q{ranking.pk}_1": topics[0], f"q{ranking.pk}_2": topics[0]})
+    assert seen_in(page) == ""  # opened with no answers saved yet
+    bad = client.post(submit, {f"q{ranking.pk}_1": topics[0], f"q{ranking.pk}_2": topics[0],
+                               "seen": ""})
     assert bad.status_code == 400 and "ranked more than once" in text(bad)
     assert not Response.objects.exists()
-    ok = client.post(submit, {f"q{ranking.pk}_1": topics[2], f"q{ranking.pk}_2": topics[0]})
+    ok = client.post(submit, {f"q{ranking.pk}_1": topics[2], f"q{ranking.pk}_2": topics[0],
+                              "seen": ""})
     assert ok.status_code == 302
     response = Response.objects.get()
     assert response.member.iso3 == "LAO" and response.for_member and response.submitted_by == focal
@@ -289,14 +292,73 @@ def test_focal_point_answers_for_their_member(client, needs, make_user):
     client.force_login(other)
     shown = client.get(reverse("surveys:member_response", args=[needs.pk]))
     assert f'<option value="{topics[2]}" selected>' in shown.content.decode()
-    client.post(submit, {f"q{ranking.pk}_1": topics[5]})
+    assert client.post(submit, {f"q{ranking.pk}_1": topics[5],
+                                "seen": seen_in(shown)}).status_code == 302
     assert Response.objects.count() == 1
     assert list(AnswerChoice.objects.values_list("value", flat=True)) == [topics[5]]
     # Closed: shown, not changeable.
     services.move_survey(needs, "closed")
-    closed = client.post(submit, {f"q{ranking.pk}_1": topics[1]})
+    closed = client.post(submit, {f"q{ranking.pk}_1": topics[1], "seen": ""})
     assert closed.status_code == 410
     assert list(AnswerChoice.objects.values_list("value", flat=True)) == [topics[5]]
+
+
+def seen_in(page) -> str:
+    """The hidden stamp of the saved answers a member's answer form was opened with."""
+    found = re.search(r'<input type="hidden" name="seen"(?: value="([^"]*)")?',
+                      page.content.decode())
+    return html.unescape(found.group(1) or "")  # Django writes no value="" when empty
+
+
+def test_a_focal_point_cannot_overwrite_answers_saved_after_they_opened_the_page(
+        client, needs, make_user):
+    first = make_user("focal_point", member=member("LAO"), username="first-fp")
+    second = make_user("focal_point", member=member("LAO"), username="second-fp")
+    ranking = needs.questions.get(code="priorities")
+    topics = [c["value"] for c in ranking.choices]
+    page_url = reverse("surveys:member_response", args=[needs.pk])
+    submit = reverse("surveys:member_response_submit", args=[needs.pk])
+    client.force_login(second)
+    opened = seen_in(client.get(page_url))  # the second opens the page: nothing saved yet
+    client.force_login(first)
+    assert client.post(submit, {f"q{ranking.pk}_1": topics[1],
+                                "seen": seen_in(client.get(page_url))}).status_code == 302
+    client.force_login(second)
+    stale = client.post(submit, {f"q{ranking.pk}_1": topics[4], "seen": opened})
+    assert stale.status_code == 409
+    assert "first-fp saved the answers of Lao PDR on" in text(stale)
+    assert "Yours were not saved" in text(stale)
+    assert list(AnswerChoice.objects.values_list("value", flat=True)) == [topics[1]]
+    # the second's choice is still in the form, now stamped with the first's answers:
+    # sending it again replaces them, knowingly
+    assert f'<option value="{topics[4]}" selected>' in stale.content.decode()
+    again = client.post(submit, {f"q{ranking.pk}_1": topics[4], "seen": seen_in(stale)})
+    assert again.status_code == 302
+    assert list(AnswerChoice.objects.values_list("value", flat=True)) == [topics[4]]
+    assert Response.objects.get().submitted_by == second
+    # a form without the stamp is refused, naming what is missing
+    bare = client.post(submit, {f"q{ranking.pk}_1": topics[2]})
+    assert bare.status_code == 400 and "did not say which saved answers" in text(bare)
+    assert list(AnswerChoice.objects.values_list("value", flat=True)) == [topics[4]]
+
+
+def test_the_members_link_cannot_overwrite_a_focal_points_newer_answers(client, needs,
+                                                                        make_user):
+    services.invite(needs, [{"email": "dg@customs.gov.la", "member": member("LAO")}])
+    raw = _issue(needs.invitations.get())
+    ranking = needs.questions.get(code="priorities")
+    topics = [c["value"] for c in ranking.choices]
+    opened = seen_in(client.get(url(raw)))
+    focal = make_user("focal_point", member=member("LAO"), username="lao-fp")
+    services.submit_for_member(needs, member("LAO"), list(needs.questions.all()),
+                               {ranking.pk: [topics[3]]}, user=focal, seen="")
+    stale = client.post(url(raw), {f"q{ranking.pk}_1": topics[0], "seen": opened})
+    assert stale.status_code == 409 and "lao-fp saved the answers of Lao PDR" in text(stale)
+    assert list(AnswerChoice.objects.values_list("value", flat=True)) == [topics[3]]
+    assert client.post(url(raw), {f"q{ranking.pk}_1": topics[0],
+                                  "seen": seen_in(stale)}).status_code == 302
+    assert list(AnswerChoice.objects.values_list("value", flat=True)) == [topics[0]]
+    assert Response.objects.get().submitted_by is None  # last changed through the link
 
 
 def test_staff_see_a_preview_and_cannot_submit(client, needs, staff):

@@ -326,9 +326,17 @@ class ResponseForm(forms.Form):
     """The questions of a survey as form fields: ``q<pk>``, and for a ranking ``q<pk>_<rank>``
     (one choice per place). ``values()`` gives {question pk: value} for the services."""
 
-    def __init__(self, questions, *args, disabled: bool = False, **kwargs):
+    def __init__(self, questions, *args, disabled: bool = False, shared: bool = False,
+                 seen: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
+        if shared:
+            # A member's one needs-assessment answer, which its focal points (and its link)
+            # all change: the hidden ``seen`` says which saved answers the form was opened
+            # with, so that a save over someone else's newer one is refused (services).
+            self.fields["seen"] = forms.CharField(widget=forms.HiddenInput, required=False)
+            if not self.is_bound:
+                self.initial["seen"] = seen
         self.numbers = {}
         for number, question in enumerate(self.questions, start=1):
             self.numbers[question.pk] = number
@@ -372,8 +380,18 @@ class ResponseForm(forms.Form):
             items.append(AnswerItem(self.numbers[question.pk], question, fields))
         return items
 
+    @property
+    def seen(self) -> str | None:
+        """The saved answers the form was opened with (``services.response_stamp``); None
+        when the answer is not shared."""
+        return self.cleaned_data.get("seen", "") if "seen" in self.fields else None
+
     def clean(self):
         data = super().clean()
+        if "seen" in self.fields and "seen" not in self.data:
+            raise forms.ValidationError(_(
+                "The form did not say which saved answers it was opened with: reload the page, "
+                "then answer again."), code="no_stamp")
         for question in self.questions:
             if question.kind != Question.Kind.RANKING:
                 continue

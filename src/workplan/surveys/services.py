@@ -608,9 +608,30 @@ def _check_open(survey, today) -> None:
         raise Refused(*refusal)
 
 
+def response_stamp(response) -> str:
+    """Which saved answers a form shows: the response's last change, "" for none yet."""
+    return response.updated_at.isoformat(timespec="microseconds") if response else ""
+
+
+def _check_seen(response, seen: str | None, member) -> None:
+    """Refuse to replace a member's answers saved by someone else after the form was opened
+    (``seen`` is the stamp it was opened with; None: not a shared answer, no check)."""
+    if seen is None or response_stamp(response) == seen:
+        return
+    if response is None:
+        return  # the answers the form showed were removed since: nothing to overwrite
+    who = response.submitted_by or _("someone with the member's survey link")
+    raise Refused(409, _(
+        "%(who)s saved the answers of %(member)s on %(when)s, after you opened this page. "
+        "Yours were not saved; they are still in the form below. Reload the page in another "
+        "tab to see theirs, then send again to replace them with yours.") % {
+        "who": who, "member": member.name if member else "",
+        "when": formats.date_format(timezone.localtime(response.updated_at), "j M Y, H:i")})
+
+
 @transaction.atomic
 def submit_by_link(invitation, questions, values: dict, *, now=None,
-                   today: dt.date | None = None) -> Response:
+                   today: dt.date | None = None, seen: str | None = None) -> Response:
     """Save what a respondent answered through their link. A second submission changes the
     same response (never a second one); in an anonymous survey the response keeps no link to
     the invitation, and the link cannot be used again."""
@@ -632,17 +653,20 @@ def submit_by_link(invitation, questions, values: dict, *, now=None,
         else:
             lookup = {"invitation": invitation}
         response = _response_for(survey, lookup, member=member, now=now,
-                                 invitation=invitation)
+                                 invitation=invitation,
+                                 seen=seen if lookup.get("for_member") else None)
         Invitation.objects.filter(pk=invitation.pk, responded=False).update(
             responded=True, responded_at=now)
     _write_answers(response, questions, values)
     return response
 
 
-def _response_for(survey, lookup: dict, *, member, now, invitation=None, user=None):
+def _response_for(survey, lookup: dict, *, member, now, invitation=None, user=None,
+                  seen: str | None = None):
     """The existing response for ``lookup`` (locked, updated) or a new one; two simultaneous
-    first submissions end with one response."""
-    response = Response.objects.select_for_update().filter(**lookup).first()
+    first submissions end with one response. ``seen``: see ``_check_seen``."""
+    response = Response.objects.select_for_update().select_related("submitted_by").filter(
+        **lookup).first()
     if response is None:
         try:
             with transaction.atomic():
@@ -651,10 +675,11 @@ def _response_for(survey, lookup: dict, *, member, now, invitation=None, user=No
                     for_member=lookup.get("for_member", False), submitted_by=user,
                     submitted_at=now, updated_at=now)
         except IntegrityError:
-            response = Response.objects.select_for_update().get(**lookup)
+            response = Response.objects.select_for_update().select_related(
+                "submitted_by").get(**lookup)
+    _check_seen(response, seen, member)
     response.updated_at = now
-    if user is not None:
-        response.submitted_by = user
+    response.submitted_by = user  # who changed it last; None: through a link
     if invitation is not None and response.invitation_id is None:
         response.invitation = invitation
     response.save()
@@ -663,7 +688,7 @@ def _response_for(survey, lookup: dict, *, member, now, invitation=None, user=No
 
 @transaction.atomic
 def submit_for_member(survey, member, questions, values: dict, *, user, now=None,
-                      today: dt.date | None = None) -> Response:
+                      today: dt.date | None = None, seen: str | None = None) -> Response:
     """Save a focal point's needs-assessment answers for their member: the member's one
     response, created or changed, until the survey closes."""
     now = now or timezone.now()
@@ -672,7 +697,7 @@ def submit_for_member(survey, member, questions, values: dict, *, user, now=None
         raise Refused(404, _("Only needs assessments are answered for a member."))
     _check_open(survey, today or timezone.localdate())
     response = _response_for(survey, {"survey": survey, "member": member, "for_member": True},
-                             member=member, now=now, user=user)
+                             member=member, now=now, user=user, seen=seen)
     _write_answers(response, questions, values)
     return response
 

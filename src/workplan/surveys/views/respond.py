@@ -76,12 +76,19 @@ def respond(request, token: str):
     existing = None
     if not survey.anonymous:
         existing = _existing_response(survey, invitation)
+    shared = survey.kind == Survey.Kind.NEEDS and bool(invitation.member_id) \
+        and not survey.anonymous  # the member's one answer: its focal points change it too
     if request.method == "POST":
-        form = ResponseForm(questions, request.POST)
+        form = ResponseForm(questions, request.POST, shared=shared)
         if form.is_valid():
             try:
-                services.submit_by_link(invitation, questions, form.values())
+                services.submit_by_link(invitation, questions, form.values(), seen=form.seen)
             except services.Refused as refused:
+                if refused.status == 409:  # saved by someone else meanwhile: keep the values
+                    messages.error(request, str(refused))
+                    return _page(request, "surveys/respond.html", {
+                        "survey": survey, "invitation": invitation, "existing": existing,
+                        "form": _restamped(questions, request.POST, existing)}, status=409)
                 return _problem(request, refused.status, _("Not saved"), str(refused), survey)
             if survey.anonymous:
                 return _page(request, "surveys/respond_done.html", {"survey": survey})
@@ -91,11 +98,22 @@ def respond(request, token: str):
         status = 400
     else:
         initial = ResponseForm.initial_from(questions, services.stored_values(existing))
-        form = ResponseForm(questions, initial=initial)
+        form = ResponseForm(questions, initial=initial, shared=shared,
+                            seen=services.response_stamp(existing))
         status = 200
     return _page(request, "surveys/respond.html", {
         "survey": survey, "form": form, "existing": existing, "invitation": invitation,
     }, status=status)
+
+
+def _restamped(questions, data, existing) -> ResponseForm:
+    """The posted answers again, now stamped with the answers saved meanwhile: sending them
+    once more replaces those, knowingly."""
+    data = data.copy()
+    data["seen"] = services.response_stamp(existing)
+    form = ResponseForm(questions, data, shared=True)
+    form.is_valid()
+    return form
 
 
 def _existing_response(survey, invitation):
@@ -132,7 +150,8 @@ def _member_page(request, survey, member, form=None, status=200):
     disabled = member is None or not accepting
     if form is None:
         initial = ResponseForm.initial_from(questions, services.stored_values(existing))
-        form = ResponseForm(questions, initial=initial, disabled=disabled)
+        form = ResponseForm(questions, initial=initial, disabled=disabled, shared=True,
+                            seen=services.response_stamp(existing))
     return render(request, "surveys/member_response.html", {
         "survey": survey, "member": member, "form": form, "existing": existing,
         "accepting": accepting, "refusal": survey.refusal(), "form_disabled": disabled,
@@ -153,7 +172,7 @@ def member_response_submit(request, pk: int):
     if member is None:
         raise Http404  # only a member's focal point answers for it
     questions = list(survey.questions.all())
-    form = ResponseForm(questions, request.POST)
+    form = ResponseForm(questions, request.POST, shared=True)
     refusal = survey.refusal()
     if refusal is not None:
         messages.error(request, refusal[1])
@@ -162,9 +181,14 @@ def member_response_submit(request, pk: int):
         return _member_page(request, survey, member, form=form, status=400)
     try:
         services.submit_for_member(survey, member, questions, form.values(),
-                                   user=request.user)
+                                   user=request.user, seen=form.seen)
     except services.Refused as refused:
         messages.error(request, str(refused))
+        if refused.status == 409:  # saved by someone else meanwhile: keep the values
+            existing = Response.objects.filter(survey=survey, member=member,
+                                               for_member=True).first()
+            return _member_page(request, survey, member, status=409,
+                                form=_restamped(questions, request.POST, existing))
         return _member_page(request, survey, member, status=refused.status)
     messages.success(request, _("The answers of %(member)s were saved. You can change them "
                                 "until the survey closes.") % {"member": member.name})
