@@ -46,29 +46,33 @@ def claim_version(obj, expected_version: int) -> None:
     updated = model._default_manager.filter(pk=obj.pk, version=expected_version).update(
         version=F("version") + 1)
     if not updated:
-        current = model._default_manager.filter(pk=obj.pk).first()
-        if current is None:
-            raise EditConflict(obj, _("This record was deleted while you were editing it."))
-        who = _latest_author(current)
-        raise EditConflict(obj, _(
-            "This record was changed by %(who)s at %(when)s while you were editing it. "
-            "Your changes were not saved: reload the page to see theirs, then edit again."
-        ) % {"who": who, "when": current.modified.strftime("%Y-%m-%d %H:%M")})
+        raise EditConflict(obj, stale_message(obj))
     obj.version = expected_version + 1
 
 
-def add_version_field(form, version: int) -> None:
+def stale_message(obj) -> str:
+    """What a person is told when the record they edited changed (or went) meanwhile."""
+    current = type(obj)._default_manager.filter(pk=obj.pk).first()
+    if current is None:
+        return _("This record was deleted while you were editing it.")
+    return _(
+        "This record was changed by %(who)s at %(when)s while you were editing it. "
+        "Your changes were not saved: reload the page to see theirs, then edit again."
+    ) % {"who": _latest_author(current), "when": current.modified.strftime("%Y-%m-%d %H:%M")}
+
+
+def add_version_field(form, version: int, name: str = "version") -> None:
     """Give ``form`` (editing a versioned record) the hidden ``version`` field: unbound, the
     version of the record it is filled from; posted, the version its save states (see
     :func:`save_versioned`). A post without it is refused, naming the field."""
-    form.fields["version"] = forms.IntegerField(
+    form.fields[name] = forms.IntegerField(
         widget=forms.HiddenInput, required=True, error_messages={
             "required": _("The form did not say which version of the record it was opened "
                           "with: reload the page, then edit again."),
             "invalid": _("The version of the record is not a number: reload the page, then "
                          "edit again.")})
     if not form.is_bound:
-        form.initial["version"] = version
+        form.initial[name] = version
 
 
 def _latest_author(obj) -> str:

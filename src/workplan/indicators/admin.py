@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from workplan.core.admin import RestrictedAdminMixin
+from workplan.core.admin import RestrictedAdminMixin, VersionedAdminForm
 
 from .models import Adoption, Indicator, Instrument, Target, Value
 
@@ -12,6 +12,7 @@ URLS = {models.URLField: {"assume_scheme": "https"}}
 
 @admin.register(Indicator)
 class IndicatorAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+    form = VersionedAdminForm
     list_display = ["text", "action", "position", "measure", "measure_locked"]
     list_filter = ["measure", "measure_locked", "action__work_plan"]
     search_fields = ["text", "action__code", "action__text"]

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from workplan.core.admin import RestrictedAdminMixin
+from workplan.core.admin import RestrictedAdminMixin, VersionedAdminForm
 
 from .models import Publication
 
 
 @admin.register(Publication)
 class PublicationAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+    form = VersionedAdminForm
     list_display = ["title", "kind", "date", "office", "member"]
     list_filter = ["kind", "office"]
     search_fields = ["title", "summary", "member__name", "member__iso3"]

@@ -7,20 +7,23 @@ their respondents, through their link, and nowhere else. Token hashes are never 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from workplan.core.admin import RestrictedAdminMixin
+from workplan.core.admin import RestrictedAdminMixin, VersionedAdminForm
 
 from .models import Answer, Invitation, Question, Response, Survey
 
 
 class QuestionInline(admin.TabularInline):
     model = Question
+    form = VersionedAdminForm
     extra = 0
-    fields = ["position", "code", "kind", "text", "required", "scale_max", "rank_limit"]
+    fields = ["position", "code", "kind", "text", "required", "scale_max", "rank_limit",
+              "opened_version"]
     show_change_link = True
 
 
 @admin.register(Survey)
 class SurveyAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+    form = VersionedAdminForm
     list_display = ["title", "office", "kind", "status", "fiscal_year", "opens_on", "closes_on",
                     "anonymous"]
     list_filter = ["office", "kind", "status", "fiscal_year", "anonymous"]
@@ -34,6 +37,7 @@ class SurveyAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+    form = VersionedAdminForm
     list_display = ["text", "survey", "position", "kind", "code", "required"]
     list_filter = ["kind", "survey__kind"]
     search_fields = ["text", "code", "survey__title"]
