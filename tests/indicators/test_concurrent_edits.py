@@ -140,3 +140,23 @@ def test_a_stale_target_write_through_the_api_is_409(editors, counted):
     stored = client.get(f"/api/v1/indicators/{counted.pk}/").json()
     assert stored["version"] == version + 1
     assert [t["target"] for t in stored["targets"] if t["quarter"] == 0] == ["40.00"]
+
+
+def test_a_target_changed_in_the_admin_makes_an_open_targets_form_stale(editors, counted,
+                                                                       django_user_model):
+    from decimal import Decimal
+
+    from tests.editing import opened
+    from workplan.indicators.models import Target
+
+    target = Target.objects.create(indicator=counted, fiscal_year=2024, quarter=0,
+                                   target=Decimal("5"))
+    page = signed_in(editors[0])
+    url = reverse("indicators:indicator_targets", args=[counted.pk])
+    version = opened_version(page, url)
+    root = signed_in(django_user_model.objects.create_superuser("root", "root@x.org", "x"))
+    change = reverse("admin:indicators_target_change", args=[target.pk])
+    assert root.post(change, {**opened(root, change), "target": ["12"]}).status_code == 302
+    refused = page.post(url, {"fy_target": "40", "version": version})
+    assert refused.status_code == 409
+    assert Target.objects.get(pk=target.pk).target == Decimal("12")

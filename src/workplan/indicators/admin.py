@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.db.models import F
 from simple_history.admin import SimpleHistoryAdmin
 
 from workplan.core.admin import RestrictedAdminMixin, VersionedAdminForm
@@ -27,6 +28,21 @@ class TargetAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["indicator__text", "indicator__action__code"]
     list_select_related = ["indicator"]
     raw_id_fields = ["indicator"]
+
+    # Targets share their indicator's version (the targets page saves them whole): a change
+    # here is a new version of the indicator, so a targets form opened before is refused.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        Indicator.objects.filter(pk=obj.indicator_id).update(version=F("version") + 1)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        Indicator.objects.filter(pk=obj.indicator_id).update(version=F("version") + 1)
+
+    def delete_queryset(self, request, queryset):
+        indicators = list(queryset.values_list("indicator_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        Indicator.objects.filter(pk__in=indicators).update(version=F("version") + 1)
 
 
 @admin.register(Value)
