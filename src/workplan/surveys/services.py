@@ -665,8 +665,7 @@ def _response_for(survey, lookup: dict, *, member, now, invitation=None, user=No
                   seen: str | None = None):
     """The existing response for ``lookup`` (locked, updated) or a new one; two simultaneous
     first submissions end with one response. ``seen``: see ``_check_seen``."""
-    response = Response.objects.select_for_update().select_related("submitted_by").filter(
-        **lookup).first()
+    response = Response.objects.select_for_update().filter(**lookup).first()
     if response is None:
         try:
             with transaction.atomic():
@@ -675,8 +674,7 @@ def _response_for(survey, lookup: dict, *, member, now, invitation=None, user=No
                     for_member=lookup.get("for_member", False), submitted_by=user,
                     submitted_at=now, updated_at=now)
         except IntegrityError:
-            response = Response.objects.select_for_update().select_related(
-                "submitted_by").get(**lookup)
+            response = Response.objects.select_for_update().get(**lookup)
     _check_seen(response, seen, member)
     response.updated_at = now
     response.submitted_by = user  # who changed it last; None: through a link
