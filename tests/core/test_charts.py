@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from workplan.core import charts
 from workplan.reports.render.charts import Chart
-from workplan.reports.render.typeset import typeset_pdf
+from workplan.reports.render.typeset import FONTS, typeset_pdf
 
 NS = "{http://www.w3.org/2000/svg}"
 BARS = [("Japan", 120, "/members/jpn/"), ("Fiji", 60, None), ("Tonga", 30, "/members/ton/")]
@@ -306,7 +306,7 @@ def pdf_text():
 
     def render(svgs):
         found = [Chart(str(i), "", svg) for i, svg in enumerate(svgs)]
-        pdf = typeset_pdf("charts.typ", {"charts": [
+        pdf = typeset_pdf("charts.typ", {"fonts": FONTS, "charts": [
             {"svg": c.svg, "width": c.size[0], "height": c.size[1]} for c in found]})
         assert pdf.startswith(b"%PDF") and len(pdf) > 2000
         return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf,

@@ -20,9 +20,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from .html import annual_context
-from .typeset import typeset_pdf
-
-FONTS = ["Liberation Sans", "DejaVu Sans"]
+from .typeset import FONTS, typeset_pdf
 
 
 def render_annual_pdf(report) -> bytes:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from workplan.core import charts
 
-from .typeset import Job
+from .typeset import FONTS, Job
 
 RESOLUTION = 160  # dpi: 1.67 image pixels per CSS pixel (sharp at 16 cm wide)
 _VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
@@ -77,7 +77,7 @@ class Pictures:
 
     def __init__(self, found: list[Chart]):
         self.found = found
-        self.job = Job("charts.typ", {"charts": [
+        self.job = Job("charts.typ", {"fonts": FONTS, "charts": [
             {"svg": chart.svg, "width": chart.size[0], "height": chart.size[1]}
             for chart in found]}, fmt="png", ppi=RESOLUTION) if found else None
 

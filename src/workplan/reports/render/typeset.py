@@ -21,6 +21,8 @@ from pathlib import Path
 CHILD = Path(__file__).with_name("typeset_child.py")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "reports"
 TIMEOUT = 300  # seconds; a large annual report takes under one
+# The reports' typeface, then a fallback; without either Typst uses the fonts it carries.
+FONTS = ["Liberation Sans", "DejaVu Sans"]
 
 
 class TypesetError(RuntimeError):
@@ -55,11 +57,6 @@ class Job:
             raise TypesetError(f"{self.template.name}: "
                                f"{errors.decode('utf-8', 'replace').strip()}")
         return _pages(out)
-
-    def cancel(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.communicate()
 
 
 def typeset_pdf(template: str, data: dict) -> bytes:
