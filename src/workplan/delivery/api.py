@@ -10,7 +10,7 @@ the pages refuse. Members are named by their ISO 3166 alpha-3 code.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -42,6 +42,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Event, EventPartner, Participation, Request, RequestStep
+from .querysets import Headcount, headcount_annotations
 from .views.events import may_record_events
 from .views.requests import FOCAL_POINT_STEPS, STAFF_STEPS, may_file, steps_for
 
@@ -253,8 +254,16 @@ class EventSerializer(serializers.ModelSerializer):
     actions = Expandable(ActionBriefSerializer, many=True,
                          always=Loading(prefetch=("actions",)))
     partners = EventPartnerSerializer(source="partner_roles", many=True, read_only=True)
-    participant_count = serializers.IntegerField(read_only=True)
-    women_count = serializers.IntegerField(read_only=True)
+    participant_count = serializers.IntegerField(
+        read_only=True, help_text="Participants: attended, in the participant role.")
+    women_count = serializers.IntegerField(
+        read_only=True, help_text="Women among the participants.")
+    resource_person_count = serializers.IntegerField(
+        read_only=True, help_text="Resource persons (experts) who attended.")
+    other_count = serializers.IntegerField(
+        read_only=True, help_text="Observers and organisers who attended.")
+    absent_count = serializers.IntegerField(
+        read_only=True, help_text="People recorded who did not attend.")
     transitions = serializers.SerializerMethodField(
         help_text="The statuses you may move this event to now.")
 
@@ -263,7 +272,8 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["id", "office", "activity", "title", "kind", "level", "start_date",
                   "end_date", "city", "country", "mode", "host_member", "beneficiaries",
                   "actions", "partners", "status", "office_role",
-                  "summary", "participant_count", "women_count", "version", "transitions",
+                  "summary", "participant_count", "women_count", "resource_person_count",
+                  "other_count", "absent_count", "version", "transitions",
                   "created", "modified"]
 
     def get_transitions(self, obj) -> list[str]:
@@ -273,17 +283,18 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 def with_counts(events: list) -> list:
-    """Set ``participant_count`` and ``women_count`` (as ``EventQuerySet.for_list`` counts
-    them) on ``events``: one query for all of them."""
-    rows = (Participation.objects.filter(event_id__in=[event.pk for event in events])
-            .order_by().values("event_id")
-            .annotate(participants=Count("pk"),
-                      women=Count("pk", filter=Q(person__gender="female"))))
-    counts = {row["event_id"]: row for row in rows}
+    """Set the counts of ``Headcount`` (the figures every page shows) on ``events``: one
+    query for all of them, the page's events only."""
+    rows = (Event.objects.filter(pk__in=[event.pk for event in events]).order_by()
+            .with_headcount().values("pk", *headcount_annotations()))
+    counts = {row["pk"]: Headcount.of(row) for row in rows}
     for event in events:
-        row = counts.get(event.pk, {})
-        event.participant_count = row.get("participants", 0)
-        event.women_count = row.get("women", 0)
+        headcount = counts.get(event.pk, Headcount())
+        event.participant_count = headcount.participants
+        event.women_count = headcount.women
+        event.resource_person_count = headcount.resource_persons
+        event.other_count = headcount.others
+        event.absent_count = headcount.absent
     return events
 
 

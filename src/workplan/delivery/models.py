@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from workplan.core.access import CHANGE, VIEW, RestrictedQuerySet, focal_points
 from workplan.core.models import TimeStampedModel, VersionedModel
 
-from .querysets import EventQuerySet, ParticipationQuerySet, RequestQuerySet
+from .querysets import EventQuerySet, FundingQuerySet, ParticipationQuerySet, RequestQuerySet
 
 # --- requests ---------------------------------------------------------------------------------
 
@@ -307,6 +307,8 @@ class Funding(TimeStampedModel):
     history = HistoricalRecords()
     office_path = "event__office"
     private = True  # money: office-wide roles only
+
+    objects = FundingQuerySet.as_manager()
 
     @classmethod
     def narrow_scope(cls, user, action):

@@ -92,11 +92,25 @@ class PillarDelivery:
 
 
 @dataclass
+class YearHeld:
+    """The events held in the plan's fiscal year (the dashboard's "events held"), in three
+    parts that add up: for a planned activity of this plan, unplanned but serving one of its
+    actions, and serving none of its actions (the annual report's "other activities")."""
+
+    total: int = 0
+    for_activities: int = 0
+    for_actions: int = 0
+    other: int = 0
+
+
+@dataclass
 class PlanDelivery:
     pillars: list
     totals: Tally
     activity_count: int
     unplanned_held: int
+    year: YearHeld = field(default_factory=YearHeld)
+    other_events: list = field(default_factory=list)
 
 
 def planned_count(activity, members) -> int:
@@ -112,9 +126,10 @@ def plan_delivery(plan, user) -> PlanDelivery:
     and cancelled among the events ``user`` may see; totals per pillar and for the plan count
     an activity once however many actions it serves.
 
-    Seven queries whatever the size of the plan or the number of events: pillars, actions,
+    Nine queries whatever the size of the plan or the number of events: pillars, actions,
     action-activity links, activities, their members, event counts (GROUP BY activity),
-    held events, unplanned events serving an action.
+    held events, unplanned events serving an action, the year's held events in parts and
+    those serving none of the plan's actions.
     """
     from workplan.directory.models import Member
     from workplan.plans.models import Action, ActionActivity, Activity, Pillar
@@ -180,8 +195,30 @@ def plan_delivery(plan, user) -> PlanDelivery:
     for activity_id in every:
         totals.add(rows[activity_id])
     unplanned_held = set().union(*unplanned_by_pillar.values()) if unplanned_by_pillar else set()
+    year, other_events = _year_held(plan, events)
     return PlanDelivery(pillars=list(outline.values()), totals=totals,
-                        activity_count=len(every), unplanned_held=len(unplanned_held))
+                        activity_count=len(every), unplanned_held=len(unplanned_held),
+                        year=year, other_events=other_events)
+
+
+def _year_held(plan, events) -> tuple[YearHeld, list]:
+    """The fiscal year's held events of the plan's office, split as ``YearHeld`` says (one
+    aggregate query), and those serving none of the plan's actions (one query)."""
+    held = events.held().in_fiscal_year(plan.office, plan.start_year)
+    for_activity = Q(activity__work_plan=plan)
+    for_action = Q(pk__in=Event.actions.through.objects.filter(
+        action__work_plan=plan).values("event_id"))
+    row = held.aggregate(total=Count("pk"),
+                         for_activities=Count("pk", filter=for_activity),
+                         for_actions=Count("pk", filter=~for_activity & for_action))
+    year = YearHeld(total=row["total"], for_activities=row["for_activities"],
+                    for_actions=row["for_actions"])
+    year.other = year.total - year.for_activities - year.for_actions
+    other = list(held.exclude(for_activity).exclude(for_action).select_related("host_member")
+                 .only("pk", "title", "start_date", "end_date", "status", "city",
+                       "host_member__iso3", "host_member__name")
+                 .order_by("start_date", "pk"))
+    return year, other
 
 
 # --- a member's assistance ----------------------------------------------------------------------
@@ -213,8 +250,13 @@ class GenderTally:
 class MemberEvent:
     event: object
     participants: GenderTally = field(default_factory=GenderTally)
-    experts: list = field(default_factory=list)
+    experts: list = field(default_factory=list)     # those whose names the user may see
+    expert_total: int = 0                            # resource persons, named or not
     is_host: bool = False
+
+    @property
+    def experts_unnamed(self) -> int:
+        return self.expert_total - len(self.experts)
 
 
 @dataclass
@@ -267,15 +309,20 @@ def member_delivery(member, user) -> MemberDelivery:
     rows = list(events.with_fiscal_year().select_related("office", "host_member")
                 .order_by("-start_date", "title"))
     held_ids = events.held().values("pk")
+    # Counts of the events the user may open are whole (a count is not personal data); the
+    # experts' names are those the user may see (docs/delivery.md, "Who sees which figure").
     genders = defaultdict(GenderTally)
-    for row in (Participation.objects.restrict(user, VIEW)
+    for row in (Participation.objects.participants()
                 .filter(member=member, event__in=held_ids).gender_counts_by_event()):
         genders[row["event_id"]].add(row["person__gender"], row["count"])
-    experts = defaultdict(list)
-    for participation in (Participation.objects.restrict(user, VIEW).experts()
-                          .filter(event__in=held_ids).select_related("person__member")
+    experts, deployed = defaultdict(list), defaultdict(set)
+    may_see = Participation.objects.restrict(user, VIEW).filter(pk=OuterRef("pk"))
+    for participation in (Participation.objects.deployments().filter(event__in=held_ids)
+                          .annotate(named=Exists(may_see)).select_related("person__member")
                           .order_by("person__full_name")):
-        experts[participation.event_id].append(participation.person)
+        deployed[participation.event_id].add(participation.person_id)
+        if participation.named:
+            experts[participation.event_id].append(participation.person)
     requests = list(Request.objects.restrict(user, VIEW).filter(member=member)
                     .select_related("office", "action", "activity", "event")
                     .order_by("-created", "-pk"))
@@ -286,7 +333,8 @@ def member_delivery(member, user) -> MemberDelivery:
     expert_ids = set()
     for event in rows:
         item = MemberEvent(event, genders.get(event.pk, GenderTally()),
-                           experts.get(event.pk, []), is_host=event.host_member_id == member.pk)
+                           experts.get(event.pk, []), len(deployed.get(event.pk, ())),
+                           is_host=event.host_member_id == member.pk)
         if event.status != Event.Status.HELD:
             upcoming.append(item)
             continue
@@ -297,9 +345,9 @@ def member_delivery(member, user) -> MemberDelivery:
                 fiscal_year_label(event.fy_start, event.office.fiscal_year_start_month))
         year.events.append(item)
         year.participants.add_tally(item.participants)
-        year.expert_count += len(item.experts)
+        year.expert_count += item.expert_total
         total.add_tally(item.participants)
-        expert_ids.update(p.pk for p in item.experts)
+        expert_ids.update(deployed.get(event.pk, ()))
     upcoming.sort(key=lambda item: (item.event.start_date, item.event.pk))
     return MemberDelivery(
         years=sorted(years.values(), key=lambda y: y.start, reverse=True),

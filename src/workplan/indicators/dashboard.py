@@ -60,22 +60,22 @@ def figures(office, fiscal_year: int, *, today: dt.date, plan=None) -> Dashboard
     from workplan.directory.models import Member
 
     period = Period(fiscal_year, 0, office.fiscal_year_start_month)
-    held = Event.objects.filter(office=office, status="held", start_date__gte=period.start,
-                                start_date__lte=period.end)
+    # The figures' definitions are delivery's queryset methods (docs/kpis.md, "Figures").
+    held = Event.objects.held().in_fiscal_year(office, fiscal_year)
     board = Dashboard(office, period, plan=plan)
     for row in held.order_by().values("kind", "level").annotate(n=Count("pk")):
         board.events[(row["kind"], row["level"])] = row["n"]
-    reached = (held.filter(beneficiaries__isnull=False).order_by()
-               .values_list("beneficiaries__sub_region", "beneficiaries__id").distinct())
+    reached = (Member.objects.filter(pk__in=held.members_reached()).order_by()
+               .values_list("sub_region", "pk"))
     for sub_region, member in reached:
         board.members_reached.setdefault(sub_region or "", set()).add(member)
     board.members_total = Member.objects.filter(region_id=office.region_id).count()
-    people = Participation.objects.filter(event__in=held, attended=True)
-    for row in (people.filter(role="participant").order_by().values("person__gender")
+    people = Participation.objects.filter(event__in=held)
+    for row in (people.participants().order_by().values("person__gender")
                 .annotate(n=Count("pk"))):
         gender = row["person__gender"] or "undisclosed"
         board.participants[gender] = board.participants.get(gender, 0) + row["n"]
-    board.experts = (people.filter(role="expert").order_by().values("person_id").distinct()
+    board.experts = (people.resource_persons().order_by().values("person_id").distinct()
                      .count())
     board.partners = (EventPartner.objects.filter(event__in=held).order_by()
                       .values("partner_id").distinct().count())

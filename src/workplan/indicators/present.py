@@ -10,10 +10,16 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from workplan.core.figures import mean_text
+
 from .links import record_query
 
 
-def figure(value) -> str:
+def figure(value, unit: str = "count") -> str:
+    """A measured value as the IPTT, the dashboard and the report write it; a mean rating
+    with two decimals (``core.figures.mean_text``)."""
+    if unit == "mean":
+        return mean_text(value)
     if value is None:
         return "–"
     value = float(value)
@@ -51,6 +57,7 @@ def present(table) -> None:
         row.action_url = f"{action_url}{row.indicator.action_id}/"
         row.state_label = STATUS_LABELS[row.state]
         cells = []
+        unit = getattr(row.measure, "unit", "count")
         for key in keys:
             column = row.columns[key]
             actual = column.cell.actual
@@ -63,12 +70,13 @@ def present(table) -> None:
                     href = register
             pct = column.percent
             cells.append(CellView(
-                figure(actual), href,
-                f"/ {figure(column.target)} · {percent(pct)}" if column.target is not None
+                figure(actual, unit), href,
+                f"/ {figure(column.target, unit)} · {percent(pct)}"
+                if column.target is not None
                 else "",
                 f"{figure(column.cell.numerator)} / {figure(column.cell.denominator)}"
                 if column.cell.denominator else "",
                 "" if pct is None else (" is-met" if pct >= 100 else " is-short")))
         row.cells = cells
         for part in row.breakdown:
-            part.figures = [figure(part.columns[key].actual) for key in keys]
+            part.figures = [figure(part.columns[key].actual, unit) for key in keys]

@@ -67,10 +67,9 @@ def date_range(event) -> str:
 @register.filter
 def percent(part, whole) -> str:
     """``75%`` of ``whole``; an en dash when there is nothing to divide by."""
-    try:
-        return f"{round(100 * part / whole)}%"
-    except (TypeError, ZeroDivisionError):
-        return "–"
+    from workplan.core.figures import share, share_text
+
+    return share_text(share(part, whole))
 
 
 @register.filter

@@ -7,9 +7,6 @@ Every view requires sign-in and reads through ``restrict(user, VIEW)`` (pages) o
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -42,6 +39,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Attachment, Event, Funding, Participation, Request
+from ..querysets import FundingTotals
 
 PAGE_SIZE = 50
 GENDERS = ["female", "male", "other", "undisclosed"]
@@ -120,21 +118,16 @@ def gender_table(rows) -> dict:
     }
 
 
-def funding_totals(fundings) -> list[tuple[str, Decimal]]:
-    """Sums by currency, largest first."""
-    sums: dict[str, Decimal] = defaultdict(Decimal)
-    for funding in fundings:
-        sums[funding.currency] += funding.amount
-    return sorted(sums.items(), key=lambda item: (-item[1], item[0]))
-
-
 @login_required
 @require_GET
 def event_detail(request, pk: int):
     user = request.user
     event = get_object_or_404(Event.objects.restrict(user, VIEW).for_page(), pk=pk)
-    participations = Participation.objects.restrict(user, VIEW).filter(event=event)
-    experts = list(participations.filter(role=Participation.Role.EXPERT)
+    # Counts are the event's whole for everyone who may open it; names only those the user
+    # may see (docs/delivery.md, "Who sees which figure").
+    everyone = Participation.objects.filter(event=event)
+    headcount = everyone.headcount()
+    experts = list(Participation.objects.restrict(user, VIEW).filter(event=event).experts()
                    .select_related("person__member", "person__partner")
                    .order_by("person__full_name"))
     linked = list(Request.objects.restrict(user, VIEW).filter(event=event)
@@ -147,13 +140,16 @@ def event_detail(request, pk: int):
     labels = dict(Event.Status.choices)
     return render(request, "delivery/events/event_detail.html", {
         "event": event,
-        "table": gender_table(participations.by_member_and_gender()),
+        "headcount": headcount,
+        "table": gender_table(everyone.participants().by_member_and_gender()),
+        "experts_named": sum(1 for p in experts if p.attended),
         "genders": GENDERS,
         "experts": experts,
         "linked_requests": linked,
         "show_funding": show_funding,
         "fundings": fundings,
-        "funding_totals": funding_totals(fundings),
+        "funding_totals": FundingTotals.add_up((f.in_kind, f.currency, f.amount)
+                                               for f in fundings),
         "may_change": may_change,
         "transitions": ([(status, labels[status])
                          for status in sorted(Event.TRANSITIONS[event.status])]

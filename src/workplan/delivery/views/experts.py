@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from workplan.core.access import VIEW
+from workplan.core.access import VIEW, WIDE_ROLES, office_ids
 from workplan.directory.models import Accreditation, Member
 
 from ..models import Participation
@@ -89,6 +89,8 @@ def expert_list(request):
         "people": page.object_list,
         "query": query.urlencode(),
         "today": today,
+        # Focal points and experts see part of the registry: the page says which part.
+        "partial": office_ids(user, VIEW, roles=WIDE_ROLES) == [],
     })
 
 

@@ -108,13 +108,14 @@ class EventsHeld(EventMeasure):
 
 
 class ParticipationMeasure(EventMeasure):
-    role = "participant"
-    extra_filter = Q()
+    """Counts people by one of delivery's figure definitions (docs/kpis.md, "Figures")."""
+
+    counts = "participants"  # a ParticipationQuerySet method: participants, women, ...
 
     def participations(self):
         from workplan.delivery.models import Participation
 
-        return Participation.objects.filter(self.extra_filter, role=self.role, attended=True)
+        return getattr(Participation.objects, self.counts)()
 
 
 @registry.register
@@ -146,7 +147,7 @@ class WomenParticipations(Participants):
     default_scope = OFFICE
     dimensions = ("member", "subregion")
     additive = frozenset(dimensions)
-    extra_filter = Q(person__gender="female")
+    counts = "women"
 
 
 @registry.register
@@ -172,7 +173,7 @@ class ExpertsUtilized(ParticipationMeasure):
     description = _("Distinct experts deployed to held events.")
     aggregation = DISTINCT
     default_scope = OFFICE
-    role = "expert"
+    counts = "resource_persons"
     dimensions = ("member", "subregion", "gender")
     additive = frozenset({"gender"})  # an expert may come from another administration later
 

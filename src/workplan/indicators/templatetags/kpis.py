@@ -19,7 +19,9 @@ def percent(value):
 
 @register.filter
 def share(value):
-    return "–" if value is None else f"{value:.0%}"
+    from workplan.core.figures import share_text
+
+    return share_text(value)
 
 
 @register.filter

@@ -21,10 +21,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from workplan.core.figures import share_text
 from workplan.delivery.models import Event, Participation
 from workplan.directory.models import Person
 from workplan.indicators.dashboard import STATUS_LABELS, Dashboard, figures
+from workplan.indicators.describe import what_it_counts
 from workplan.indicators.iptt import BEHIND, NO_DATA, NO_TARGET, ON
+from workplan.indicators.present import figure as present_figure
 from workplan.plans.models import Action, WorkPlan
 
 from . import glossary
@@ -75,6 +78,7 @@ class KpiRow:
     percent: str
     status: str
     state: str
+    counts: str = ""   # what the KPI counts: its measure and settings, in words
 
 
 @dataclass
@@ -155,15 +159,12 @@ class AnnualReport:
 
 
 def _number(value: float | None, unit: str = "count") -> str:
-    if value is None:
-        return "–"
-    if unit == "mean":
-        return f"{value:.2f}"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    """As the IPTT and the dashboard write it (one rounding: ``indicators.present.figure``)."""
+    return present_figure(value, unit)
 
 
 def _percent(share: float | None) -> str:
-    return "–" if share is None else f"{share * 100:.1f}%"
+    return share_text(share)
 
 
 def annual_report(plan: WorkPlan, *, today: dt.date | None = None) -> AnnualReport:
@@ -176,9 +177,7 @@ def annual_report(plan: WorkPlan, *, today: dt.date | None = None) -> AnnualRepo
     actions = list(Action.objects.filter(work_plan=plan).select_related("pillar")
                    .order_by("position"))
     order = {a.pk: a.position for a in actions}
-    held = (Event.objects.filter(office=office, status=Event.Status.HELD,
-                                 start_date__gte=period.start, start_date__lte=period.end)
-            .order_by("start_date", "pk"))
+    held = Event.objects.held().in_fiscal_year(office, year).order_by("start_date", "pk")
     events = event_facts(held, region_id=office.region_id, action_order=order)
 
     pillars, other = _pillars(plan, actions, events)
@@ -385,7 +384,8 @@ def _kpis(board: Dashboard) -> tuple[list[KpiRow], str]:
             target=_number(float(year.target), unit) if year.target is not None else "–",
             actual=_number(year.actual, unit),
             percent="–" if year.percent is None else f"{year.percent:.0f}%",
-            status=str(STATUS_LABELS[row.state]), state=row.state))
+            status=str(STATUS_LABELS[row.state]), state=row.state,
+            counts=what_it_counts(row.indicator, row.measure)))
     status = board.kpi_status
     summary = _("Of the plan's %(n)s KPIs, %(on)s are on target and %(behind)s behind; "
                 "%(none)s have no target set and %(nodata)s no data yet.") % {
@@ -398,11 +398,9 @@ def _workshop_annex(office, period, events: list[EventFacts]):
     """Participants in held regional and sub-regional workshops (workshops, trainings,
     accreditation workshops), by member and gender, as the KPI ``participants`` counts them
     (attended, role participant)."""
-    people = Participation.objects.filter(
-        event__office=office, event__status=Event.Status.HELD,
-        event__start_date__gte=period.start, event__start_date__lte=period.end,
-        event__kind__in=WORKSHOP_KINDS, event__level__in=WORKSHOP_LEVELS,
-        role=Participation.Role.PARTICIPANT, attended=True)
+    workshops = (Event.objects.held().in_period(period.start, period.end)
+                 .filter(office=office, kind__in=WORKSHOP_KINDS, level__in=WORKSHOP_LEVELS))
+    people = Participation.objects.filter(event__in=workshops).participants()
     rows: dict[int | None, AnnexRow] = {}
     for row in (people.order_by().values("member_id", "member__name", "member__iso3",
                                          "person__gender").annotate(n=Count("pk"))):

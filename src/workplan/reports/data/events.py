@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pycountry
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from workplan.delivery.models import Event, EventAction, EventPartner, Funding
+from workplan.delivery.querysets import headcount_annotations
 
 MANY = 5  # beneficiaries named one by one up to this many; beyond, "officials of 12 members"
 
@@ -191,17 +191,11 @@ def event_facts(events, *, region_id: int | None = None,
     instances), joined here."""
     from workplan.directory.models import Member
 
-    participant = Q(participations__role="participant", participations__attended=True)
     chosen = events.order_by().values("pk")
     rows = list(events.values(
         "pk", "title", "kind", "level", "status", "mode", "start_date", "end_date", "city",
         "country", "summary", "office_role", "host_member__name", "activity__title").annotate(
-            n_participants=Count("participations", filter=participant, distinct=True),
-            n_women=Count("participations", distinct=True,
-                          filter=participant & Q(participations__person__gender="female")),
-            n_experts=Count("participations", distinct=True,
-                            filter=Q(participations__role="expert",
-                                     participations__attended=True))))
+            **headcount_annotations()))
     beneficiaries = defaultdict(list)
     for event_id, iso3, name in (Event.beneficiaries.through.objects
                                  .filter(event_id__in=chosen)
@@ -250,7 +244,7 @@ def event_facts(events, *, region_id: int | None = None,
             summary=row["summary"], office_role=row["office_role"],
             beneficiaries=beneficiaries.get(pk, []),
             participants=row["n_participants"], women=row["n_women"],
-            experts=row["n_experts"], partners=partners.get(pk, []),
+            experts=row["n_resource_persons"], partners=partners.get(pk, []),
             funding=funding.get(pk, []), actions=[code for _r, code, _a in served],
             action_ids=[action_id for _r, _c, action_id in served],
             url=reverse("delivery:event_detail", args=[pk])))

@@ -67,8 +67,7 @@ def participants_sheets(participations, *, genders: dict[str, str] | None = None
     """Participants of held events (attended, role participant, as the KPIs count them) by
     member and gender, and every participation one by one (all roles)."""
     genders = genders or {k: str(v) for k, v in Person.Gender.choices}
-    counted = participations.filter(role=Participation.Role.PARTICIPANT, attended=True,
-                                    event__status=Event.Status.HELD)
+    counted = participations.participants().in_held_events()
     by_member: dict = {}
     for row in (counted.order_by().values("member__iso3", "member__name", "person__gender")
                 .annotate(n=Count("pk"))):

@@ -93,7 +93,8 @@ def render_annual_docx(report) -> bytes:
     w.paragraph(_("KPI achievement for the fiscal year (from the indicator performance "
                   "tracking table)"), "Caption")
     w.table([_("Action"), _("KPI"), _("Target"), _("Actual"), _("% met"), _("Status")],
-            [[r.code, r.kpi, r.target, r.actual, r.percent, r.status] for r in report.kpis],
+            [[r.code, [r.kpi, _("Counts: %(what)s") % {"what": r.counts}], r.target,
+              r.actual, r.percent, r.status] for r in report.kpis],
             widths=[1.6, 7.4, 1.6, 1.6, 1.6, 2.8], numeric={2, 3, 4})
 
     w.page_break()

@@ -62,6 +62,7 @@ def pdf_data(report) -> dict:
                   "events": [_event(e) for e in report.other_events]},
         "kpi_summary": report.kpi_summary,
         "kpis": [{"code": r.code, "kpi": r.kpi, "target": r.target, "actual": r.actual,
+                  "counts": _("Counts: %(what)s") % {"what": r.counts},
                   "percent": r.percent, "status": str(r.status), "state": r.state}
                  for r in report.kpis],
         "publications_intro": report.publications_intro,

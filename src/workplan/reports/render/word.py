@@ -318,11 +318,15 @@ class Writer:
         head, head_number = self._style("Table Heading"), self._style("Table Heading Number")
 
         def cell(value, index, style, fill=None):
+            # A list is lines of one cell (a KPI and what it counts): one run each.
+            lines = value if isinstance(value, list | tuple) else [value]
             shading = (f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
                        if fill else "")
+            runs = "<w:r><w:br/></w:r>".join(
+                f'<w:r><w:t xml:space="preserve">{_t(line)}</w:t></w:r>' for line in lines)
             return (f'<w:tc><w:tcPr><w:tcW w:w="{twips[index]}" w:type="dxa"/>{shading}'
                     f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
-                    f'<w:r><w:t xml:space="preserve">{_t(value)}</w:t></w:r></w:p></w:tc>')
+                    f'{runs}</w:p></w:tc>')
 
         out = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" '
                'w:type="auto"/><w:jc w:val="center"/><w:tblLook w:val="04A0" '
