@@ -289,7 +289,7 @@ def test_event_counts_are_the_event_lists(staff, office, seed_plan):
 
     Demo(office).run()
     body = client_for(staff).get("/api/v1/events/?page_size=100").json()
-    expected = {e.pk: (e.participant_count, e.women_count)
+    expected = {e.pk: (e.n_participants, e.n_women)
                 for e in Event.objects.restrict(staff).for_list()}
     assert body["results"] and any(row["women_count"] for row in body["results"])
     for row in body["results"]:

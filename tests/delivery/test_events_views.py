@@ -4,7 +4,7 @@ outside the user's scope) and fixed query counts."""
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
@@ -33,10 +33,11 @@ AUTH = 3
 # host, activity, participant and women counts), the page's beneficiaries.
 EVENT_LIST = AUTH + 6
 # Event page: the event (with office, region, host, activity and plan), beneficiaries, actions
-# served, partners with roles, attachments; participants by member and gender, experts,
-# linked requests, funding; the history panel (its records with their users; the demo's
+# served, partners with roles, attachments; the headcount (participants, resource persons,
+# absent ...), participants by member and gender, experts, linked requests, funding; the
+# history panel (its records with their users; the demo's
 # events have no history yet, so no query for the history of their beneficiaries).
-EVENT_PAGE = AUTH + 9 + 1
+EVENT_PAGE = AUTH + 10 + 1
 
 
 @pytest.fixture(autouse=True)
@@ -155,9 +156,9 @@ def test_event_list_shows_events_with_counts(as_staff, demo):
     assert page.count('class="event-table__title"') == 50  # one page
     newest = Event.objects.for_list().order_by("-start_date", "title").first()
     assert newest.get_absolute_url() in page
-    held = (Event.objects.for_list().filter(status="held", participant_count__gt=0)
+    held = (Event.objects.for_list().filter(status="held", n_participants__gt=0)
             .order_by("-start_date", "title").first())
-    assert held.women_count > 0
+    assert held.n_women > 0
     assert "Record an event" in page  # staff may record
     assert reverse("delivery:event_list") in page  # the nav link
 
@@ -247,7 +248,7 @@ def test_event_list_query_count_does_not_grow(as_staff, office, demo,
 
 
 def test_event_page_shows_everything(as_staff, office, demo, aeo_event, lao):
-    held = (Event.objects.for_list().filter(status="held", participant_count__gt=20,
+    held = (Event.objects.for_list().filter(status="held", n_participants__gt=20,
                                             activity__isnull=False)
             .order_by("pk").first())
     response = as_staff.get(held.get_absolute_url())
@@ -256,10 +257,12 @@ def test_event_page_shows_everything(as_staff, office, demo, aeo_event, lao):
     assert held.title in page and held.get_mode_display() in page
     # participants by member and gender, with totals and the women's share
     participations = Participation.objects.filter(event=held)
-    women = participations.filter(person__gender="female").count()
-    total = participations.count()
+    counted = participations.filter(role="participant", attended=True)
+    women = counted.filter(person__gender="female").count()
+    total = counted.count()
     assert f"{total} participants" in page
-    assert f"{women} women ({round(100 * women / total)}%)" in page
+    share = int(Decimal(100 * women / total).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    assert f"{women} women ({share}%)" in page
     assert "Participants by member and gender" in page
     # experts, partners with roles, funding by currency
     expert = participations.filter(role="expert").select_related("person").first()
@@ -296,7 +299,7 @@ def test_funding_is_hidden_from_focal_points(client, make_user, demo, lao):
 
 def test_event_page_query_count_does_not_grow(as_staff, office, demo,
                                               django_assert_num_queries):
-    event = (Event.objects.for_list().filter(status="held", participant_count__gt=10)
+    event = (Event.objects.for_list().filter(status="held", n_participants__gt=10)
              .order_by("pk").first())
     url = event.get_absolute_url()
     with django_assert_num_queries(EVENT_PAGE):
@@ -312,7 +315,8 @@ def test_event_page_query_count_does_not_grow(as_staff, office, demo,
     Demo(office, seed=5).run()
     with django_assert_num_queries(EVENT_PAGE):
         response = as_staff.get(url)
-    assert f"{Participation.objects.filter(event=event).count()} participants" in text(response)
+    counted = Participation.objects.filter(event=event, role="participant", attended=True)
+    assert f"{counted.count()} participants" in text(response)
 
 
 # --- record, edit, status ---------------------------------------------------------------------

@@ -27,8 +27,9 @@ from workplan.plans.models import Action, Activity
 pytestmark = pytest.mark.django_db
 
 # session, user, the user's roles, the plan, pillars, actions, action-activity links,
-# activities, their members, event counts by activity, held events, unplanned events.
-PLAN_DELIVERY_QUERIES = 12
+# activities, their members, event counts by activity, held events, unplanned events, the
+# year's held events in parts, the year's events serving no action of the plan.
+PLAN_DELIVERY_QUERIES = 14
 # session, user, roles, the member, events (with fiscal year), participants by event and
 # gender, experts of those events, requests.
 MEMBER_DELIVERY_QUERIES = 8
@@ -278,13 +279,14 @@ def test_member_delivery_matches_the_records(staff_client, demo):
     assert sorted(shown) == sorted(held.values_list("pk", flat=True))
     assert delivery.held_count == held.count() > 0
     genders = Counter()
-    for gender in Participation.objects.filter(event__in=held, member=lao).values_list(
+    for gender in Participation.objects.filter(event__in=held, member=lao, role="participant",
+                                               attended=True).values_list(
             "person__gender", flat=True):
         genders[gender if gender in ("female", "male") else "other"] += 1
     assert delivery.participants.female == genders["female"]
     assert delivery.participants.male == genders["male"]
     assert delivery.participants.total == sum(genders.values())
-    experts = Participation.objects.filter(event__in=held, role="expert")
+    experts = Participation.objects.filter(event__in=held, role="expert", attended=True)
     assert sum(y.expert_count for y in delivery.years) == experts.count()
     requests = Request.objects.filter(member=lao)
     assert [r.pk for r in delivery.requests] == list(
