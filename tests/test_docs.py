@@ -44,3 +44,64 @@ def test_documented_import_report_is_what_import_prints(tmp_path, capsys):
             assert any(p.strip().startswith(head.strip()) for p in printed), line
         else:
             assert line in [p.strip() for p in printed], line
+
+
+# --- docs/kpis.md "Figures" and docs/delivery.md "Who sees which figure" -------------------
+
+SRC = ROOT / "src" / "workplan"
+
+
+def _section(doc: str, heading: str) -> str:
+    text = (ROOT / "docs" / doc).read_text()
+    assert f"## {heading}\n" in text, f"docs/{doc} has no section {heading!r}"
+    return text.split(f"## {heading}\n")[1].split("\n## ")[0]
+
+
+def _defined(name: str):
+    """The object a name of the Figures table stands for: ``Class.method`` of a queryset of
+    delivery, or a function of ``core.figures``."""
+    from workplan.core import figures
+    from workplan.delivery import querysets
+
+    if "." in name:
+        owner, method = name.split(".")
+        return getattr(getattr(querysets, owner), method, None)
+    return getattr(figures, name, None)
+
+
+def test_every_figure_is_defined_once_and_used():
+    section = _section("kpis.md", "Figures")
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "`" in line]
+    assert len(rows) >= 9, "the Figures table lists participant, woman participant, ..."
+    sources = {path: path.read_text() for path in SRC.rglob("*.py")}
+    sources.update({path: path.read_text() for path in SRC.rglob("*.html")})
+    for row in rows:
+        figure, _what, computed_by = [cell.strip() for cell in row.strip("|").split("|")]
+        names = re.findall(r"`([A-Za-z_.]+)`", computed_by)
+        assert names, f"{figure}: no method named"
+        for name in names:
+            defined = _defined(name)
+            assert defined is not None, f"{figure}: {name} is not defined"
+            short = name.split(".")[-1]
+            home = Path(defined.__code__.co_filename).resolve()
+            users = [path for path, text in sources.items()
+                     if path.resolve() != home and re.search(rf"\b{short}\b", text)]
+            assert users, f"{figure}: {name} is used nowhere but where it is defined"
+
+
+def test_who_sees_which_figure_is_what_the_pages_say():
+    from workplan.delivery.api import EventSerializer
+
+    section = _section("delivery.md", "Who sees which figure")
+    fields = set(re.findall(r"`([a-z_]+_count)`", section))
+    assert fields >= {"participant_count", "women_count", "resource_person_count",
+                      "absent_count"}
+    assert fields <= set(EventSerializer.Meta.fields), fields - set(EventSerializer.Meta.fields)
+    code = "".join(path.read_text() for pattern in ("*.html", "*.py")
+                   for path in SRC.rglob(pattern))
+    quotes = re.findall(r'\("([^"]+)"\)', section)
+    assert quotes
+    for quoted in quotes:
+        # "N" and "X" stand for a number and a name the page fills in
+        for words in re.split(r"\b[NX]\b", quoted):
+            assert words.strip() in code, f"docs/delivery.md quotes {quoted!r}: nothing says it"

@@ -12,6 +12,7 @@ import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
 
+from workplan.core.figures import mean_text
 from workplan.delivery.models import Event
 from workplan.indicators.dashboard import figures
 from workplan.indicators.iptt import compute
@@ -107,7 +108,7 @@ def test_the_word_report_has_real_headings_tables_and_the_same_figures(year, doc
     assert cells["Members reached"] == f"{board.reached_total} of {board.members_total}"
     assert cells["Experts deployed"] == f"{board.experts:,}"
     assert cells["Partners supporting events"] == f"{board.partners:,}"
-    assert cells["Mean evaluation (1-5)"] == f"{board.evaluation.actual:.2f}"
+    assert cells["Mean evaluation (1-5)"] == mean_text(board.evaluation.actual)
     # one "Event Title" paragraph per held event
     assert len(styled(document, "Event Title")) == board.events_total
     # the KPI table is the IPTT's year column
@@ -117,7 +118,9 @@ def test_the_word_report_has_real_headings_tables_and_the_same_figures(year, doc
     assert len(rows) == len(table.rows) == 60
     for shown, row in zip(rows, table.rows, strict=True):
         actual = row.columns["FY"].actual
-        assert shown[0] == row.action.code and shown[1] == row.indicator.text
+        kpi, counts = shown[1].split("\n")
+        assert shown[0] == row.action.code and kpi == row.indicator.text
+        assert counts.startswith(f"Counts: {row.measure.label}")  # what the KPI counts
         if actual is not None and row.measure.unit == "count":
             assert shown[3] == f"{actual:,.0f}"
     # the annex is the next plan's three-column table, on landscape pages

@@ -127,3 +127,17 @@ def exception_handler(exc, context):
         return Response({"detail": _("Other records still refer to this one; it was not "
                                      "deleted.")}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+
+
+# The largest key a database column holds: a larger number in a request is a 400 naming the
+# field, not an overflow inside the database driver (a 500).
+KEY_MAX = 2**63 - 1
+
+
+class KeyField(serializers.IntegerField):
+    """An id or version given in a request: a positive integer the database can hold."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", KEY_MAX)
+        super().__init__(**kwargs)

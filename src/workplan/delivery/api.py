@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from workplan.api.base import ReadOnlyScopedViewSet, check_form
+from workplan.api.base import KeyField, ReadOnlyScopedViewSet, check_form
 from workplan.api.expand import Expandable, Loading
 from workplan.api.pagination import Cursor
 from workplan.core.access import CHANGE, can, focal_points
@@ -70,7 +70,7 @@ def _default_single(form, name: str, data: dict) -> None:
 
 class StatusChangeSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="The status to move to.")
-    version = serializers.IntegerField(
+    version = KeyField(
         required=False, allow_null=True,
         help_text="The version you read; a 409 if someone saved since.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -108,11 +108,11 @@ class RequestSerializer(serializers.ModelSerializer):
 class RequestCreateSerializer(serializers.Serializer):
     """A new request. ``office`` may be left out by those who work for one office."""
 
-    office = serializers.IntegerField(required=False)
+    office = KeyField(required=False)
     member = serializers.CharField(max_length=3, help_text="ISO 3166 alpha-3, e.g. LAO.")
     topic = serializers.CharField(max_length=300)
-    action = serializers.IntegerField(required=False, allow_null=True)
-    activity = serializers.IntegerField(required=False, allow_null=True)
+    action = KeyField(required=False, allow_null=True)
+    activity = KeyField(required=False, allow_null=True)
     preferred_start = serializers.DateField(required=False, allow_null=True)
     preferred_end = serializers.DateField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
@@ -130,7 +130,7 @@ class RequestCreateSerializer(serializers.Serializer):
 
 
 class RequestTransitionSerializer(StatusChangeSerializer):
-    event = serializers.IntegerField(
+    event = KeyField(
         required=False, allow_null=True,
         help_text="To schedule: the event the request is scheduled as.")
 
@@ -301,8 +301,8 @@ def with_counts(events: list) -> list:
 class EventWriteSerializer(serializers.Serializer):
     """An event to record (POST) or the fields to change (PATCH; ``version`` required)."""
 
-    office = serializers.IntegerField(required=False, help_text="New events only.")
-    activity = serializers.IntegerField(required=False, allow_null=True)
+    office = KeyField(required=False, help_text="New events only.")
+    activity = KeyField(required=False, allow_null=True)
     title = serializers.CharField(max_length=300)
     kind = serializers.ChoiceField(choices=Event.Kind.choices)
     level = serializers.ChoiceField(choices=Event.Level.choices)
@@ -319,10 +319,10 @@ class EventWriteSerializer(serializers.Serializer):
                                         allow_blank=True)
     beneficiaries = serializers.ListField(child=serializers.CharField(max_length=3),
                                           required=False)
-    actions = serializers.ListField(child=serializers.IntegerField(), required=False,
+    actions = serializers.ListField(child=KeyField(), required=False,
                                     help_text="Actions served; by default its activity's.")
     summary = serializers.CharField(required=False, allow_blank=True)
-    version = serializers.IntegerField(required=False, allow_null=True,
+    version = KeyField(required=False, allow_null=True,
                                        help_text="Changes only: the version you read.")
 
     def validate(self, attrs):
@@ -489,7 +489,7 @@ class NewPersonSerializer(serializers.Serializer):
                                      default=Person.Gender.UNDISCLOSED)
     member = serializers.CharField(max_length=3, required=False, allow_blank=True,
                                    allow_null=True, help_text="ISO code.")
-    partner = serializers.IntegerField(required=False, allow_null=True)
+    partner = KeyField(required=False, allow_null=True)
     position = serializers.CharField(max_length=200, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
 
@@ -497,8 +497,8 @@ class NewPersonSerializer(serializers.Serializer):
 class ParticipationCreateSerializer(serializers.Serializer):
     """Register a person at an event: a known ``person`` (id), or a ``new_person``."""
 
-    event = serializers.IntegerField()
-    person = serializers.IntegerField(required=False, allow_null=True)
+    event = KeyField()
+    person = KeyField(required=False, allow_null=True)
     new_person = NewPersonSerializer(required=False, allow_null=True)
     role = serializers.ChoiceField(choices=Participation.Role.choices,
                                    default=Participation.Role.PARTICIPANT)

@@ -200,9 +200,6 @@ class ParticipationQuerySet(RestrictedQuerySet):
     def resource_persons(self):
         return self.filter(resource_person_q())
 
-    def absentees(self):
-        return self.filter(absentee_q())
-
     def in_held_events(self):
         return self.filter(event__status=HELD)
 

@@ -25,7 +25,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 import workplan.plans.urls  # noqa: F401  (registers the ``fiscal_year`` path converter)
-from workplan.api.base import ReadOnlyScopedViewSet, ScopedViewSet, check_form
+from workplan.api.base import KeyField, ReadOnlyScopedViewSet, ScopedViewSet, check_form
 from workplan.core.access import CHANGE, VIEW, office_ids
 from workplan.directory.api import member_field
 from workplan.directory.models import Member
@@ -99,7 +99,7 @@ class TargetsWriteSerializer(serializers.Serializer):
                                                  required=False, allow_null=True,
                                                  coerce_to_string=False)
                   for name in PERIOD_FIELDS}
-        fields["version"] = serializers.IntegerField(
+        fields["version"] = KeyField(
             required=False, min_value=1,
             help_text="The indicator's version you read: if someone changed its binding or "
                       "targets since, the answer is 409 and nothing is written.")
@@ -107,7 +107,7 @@ class TargetsWriteSerializer(serializers.Serializer):
 
 
 class ValueWriteSerializer(serializers.Serializer):
-    indicator = serializers.IntegerField()
+    indicator = KeyField()
     on = serializers.DateField(help_text="When it happened: decides its period.")
     value = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
     member = serializers.CharField(max_length=3, required=False, allow_blank=True,

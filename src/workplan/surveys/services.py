@@ -144,8 +144,7 @@ def participant_entries(event) -> list[dict]:
     invitation entries."""
     from workplan.delivery.models import Participation
 
-    rows = (Participation.objects.filter(event=event, role=Participation.Role.PARTICIPANT,
-                                         attended=True)
+    rows = (Participation.objects.filter(event=event).participants()
             .exclude(person__email="").select_related("person").order_by("person__full_name"))
     return [{"name": p.person.full_name, "email": p.person.email, "person": p.person,
              "member": p.member} for p in rows]
@@ -523,7 +522,8 @@ def follow_ups(events, *, today: dt.date | None = None, window_months: int | Non
     that have no follow-up survey and whose follow-up fell due in the last ``window_months``
     (``WORKPLAN_FOLLOW_UP_WINDOW_MONTHS``, 12) or falls due within ``ahead_days``; oldest
     due first. One query whatever the number of events."""
-    from workplan.delivery.models import Event, Participation
+    from workplan.delivery.models import Event
+    from workplan.delivery.querysets import participant_q
 
     today = today or timezone.localdate()
     if window_months is None:
@@ -537,8 +537,7 @@ def follow_ups(events, *, today: dt.date | None = None, window_months: int | Non
                   .select_related("office")
                   .annotate(invitees=Count(
                       "participations", distinct=True,
-                      filter=Q(participations__role=Participation.Role.PARTICIPANT,
-                               participations__attended=True)
+                      filter=participant_q("participations__")
                       & ~Q(participations__person__email="")))
                   .order_by("end_date", "pk"))
     found = []

@@ -404,9 +404,11 @@ def _participants_page(request, event, *, new_form=None, status=200):
         response = render(request, "delivery/events/_person_results.html", context)
         patch_vary_headers(response, ["HX-Request", "HX-Target"])
         return response
-    context["participations"] = (Participation.objects.restrict(user, VIEW).filter(event=event)
-                                 .select_related("person__partner", "member")
-                                 .order_by("person__full_name"))
+    context["participations"] = list(Participation.objects.restrict(user, VIEW)
+                                     .filter(event=event)
+                                     .select_related("person__partner", "member")
+                                     .order_by("person__full_name"))
+    context["headcount"] = Participation.objects.filter(event=event).headcount()
     if may_change:
         context["new_form"] = new_form or NewParticipantForm(event=event, user=user)
     response = render(request, "delivery/events/participants.html", context, status=status)

@@ -56,8 +56,8 @@ def newsletter(office, start_year: int, quarter: int, *, events, publications,
     period = Period(start_year, quarter, office.fiscal_year_start_month)
     following = _next_quarter(period)
     held = event_facts(
-        events.filter(office=office, status=Event.Status.HELD, start_date__gte=period.start,
-                      start_date__lte=period.end).order_by("start_date", "pk"),
+        events.held().in_period(period.start, period.end).filter(office=office)
+        .order_by("start_date", "pk"),
         region_id=office.region_id)
     upcoming = event_facts(
         events.filter(office=office, status__in=(Event.Status.PLANNED, Event.Status.CONFIRMED),
