@@ -54,6 +54,15 @@ def _link_order():
 
 
 class ActionQuerySet(RestrictedQuerySet):
+    def current(self):
+        """Actions in the plan as it stands (a re-import archives, never deletes, an action
+        that KPI data was recorded on)."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        """Actions no longer in the plan, kept for the KPI data recorded on them."""
+        return self.filter(archived_at__isnull=False)
+
     def with_structure(self, *, kind: str | None = None, member: str | None = None):
         """Everything a plan or action page shows for an action, in a fixed number of queries
         (7: actions, references, milestones, indicators, links with their activities,
