@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workplan.core.access import RestrictedQuerySet
 
+
 class IndicatorQuerySet(RestrictedQuerySet):
     """Indicators: the plan's current KPIs, or those a re-import archived (with their data)."""
 
@@ -131,5 +132,5 @@ def adoption_matrix(members, instruments, standings, on: dt.date) -> Matrix:
     return Matrix(on, instruments, rows, totals)
 
 
-__all__ = ["NOT_RECORDED", "IndicatorQuerySet", "STATUS_KEYS", "Matrix", "MatrixCell", "MatrixRow", "Standing",
-           "adoption_matrix", "standings_on"]
+__all__ = ["NOT_RECORDED", "STATUS_KEYS", "IndicatorQuerySet", "Matrix", "MatrixCell",
+           "MatrixRow", "Standing", "adoption_matrix", "standings_on"]
