@@ -297,7 +297,9 @@ def _measure_label(indicator: Indicator) -> str:
 
 def _values_words(values: dict) -> str:
     labels = dict(Value.Status.choices)
-    parts = [f"{values[s]} {str(labels[s]).lower()}" for s in Value.Status.values if s in values]
+    order = (Value.Status.APPROVED, Value.Status.SUBMITTED, Value.Status.RETURNED,
+             Value.Status.DRAFT)  # what counts first
+    parts = [f"{values[s]} {str(labels[s]).lower()}" for s in order if s in values]
     return _("%(count)s values (%(parts)s)") % {"count": sum(values.values()),
                                                 "parts": ", ".join(parts)}
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from workplan.core.access import ADMINISTER, VIEW, office_ids
 from workplan.directory.models import Office
+from workplan.indicators.models import Indicator
 
 from . import services
 from .export import FORMATS, export_plan
@@ -93,7 +94,7 @@ def action_detail(request, pk: int):
     return render(request, "plans/action_detail.html", {
         "action": action,
         "plan": action.work_plan,
-        "archived_kpis": list(action.indicators.filter(archived_at__isnull=False)
+        "archived_kpis": list(Indicator.objects.filter(action=action).archived()
                               .order_by("archived_at", "position")),
     })
 
