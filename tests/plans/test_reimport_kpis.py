@@ -285,3 +285,20 @@ def test_cli_dry_run_prints_the_report_and_the_import_needs_the_flag(
     call_command("import_plan", str(path), "--archive-removed")
     publishing.refresh_from_db()
     assert publishing.archived and publishing.values.count() == 3
+
+
+def test_documented_reimport_report_is_what_the_dry_run_prints(seed_plan, office, seed_bytes,
+                                                               ff, tmp_path, capsys):
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "importing-plans.md").read_text()
+    block = doc.split("what the import does with each:")[1].split("**Archiving")[0]
+    shown = [line.strip() for line in block.splitlines() if line.startswith("    ")]
+    assert len(shown) == 5
+    path = tmp_path / "plan.txt"
+    path.write_bytes(with_ff_kpis(seed_bytes, "(1) Number of Members (2) Number of workshops "
+                                  "on NII (3) Number of Members sharing"))
+    call_command("import_plan", str(path), "--dry-run")
+    printed = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    for line in shown:
+        assert line in printed, line
