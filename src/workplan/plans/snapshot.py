@@ -6,7 +6,7 @@ canonical JSON, the text export and the import diff all come from one representa
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from workplan.indicators.models import Indicator
 
@@ -21,7 +21,12 @@ def document_from_db(work_plan: WorkPlan) -> PlanDocument:
     are not part of it."""
     work_plan = (WorkPlan.objects.select_related("office", "strategic_plan")
                  .get(pk=work_plan.pk))
-    pillars = {p.pk: ParsedPillar(p.number, p.title, 0) for p in work_plan.pillars.all()}
+    pillars, archived_pillars = {}, set()
+    for pillar in work_plan.pillars.annotate(
+            archived=Count("actions", filter=Q(actions__archived_at__isnull=False))):
+        pillars[pillar.pk] = ParsedPillar(pillar.number, pillar.title, 0)
+        if pillar.archived:
+            archived_pillars.add(pillar.pk)
     actions = (
         work_plan.actions.current().order_by("position")
         .prefetch_related(
@@ -34,7 +39,6 @@ def document_from_db(work_plan: WorkPlan) -> PlanDocument:
     )
     codes: dict[int, str] = {}
     order: dict[str, int] = {}
-    archived_pillars = set(work_plan.actions.archived().values_list("pillar_id", flat=True))
     for action in actions:
         codes[action.pk] = action.code
         order[action.code] = action.position
