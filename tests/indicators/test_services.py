@@ -193,8 +193,9 @@ def test_reimport_keeps_a_binding_staff_chose(office, seed_bytes, seed_plan):
     locked.refresh_from_db()
     assert (locked.measure, locked.params, locked.measure_locked) == (
         "participants", {"scope": "action"}, True)
-    # the seed with both KPIs reworded: the free one is bound again by the rules, the locked
-    # one keeps staff's choice (and takes the new words)
+    # the seed with both KPIs reworded: the locked one is the same KPI in other words (the
+    # rules count both wordings alike) and keeps staff's choice; the free one now names
+    # something counted otherwise, so it is a new KPI (the old one held no data: removed)
     text = seed_bytes.decode("utf-8")
     assert text.count("Number of experts utilized") == 1
     assert text.count("Number of experiences sharing") == 1
@@ -203,20 +204,20 @@ def test_reimport_keeps_a_binding_staff_chose(office, seed_bytes, seed_plan):
     report = import_plan(text.encode("utf-8"), office, source_name="seed-reworded.txt")
     assert report.outcome == "updated"
     locked.refresh_from_db()
-    free.refresh_from_db()
     assert locked.pk == kpi(seed_plan, "3-(b)").pk
     assert locked.text == "Number of experts deployed"
     assert (locked.measure, locked.params, locked.cumulative, locked.measure_locked) == (
         "participants", {"scope": "action"}, False, True)
-    assert free.text == "Number of workshops"
-    assert (free.measure, free.params) == (
+    assert not Indicator.objects.filter(pk=free.pk).exists()
+    workshops = kpi(seed_plan, "1-(u)")
+    assert workshops.text == "Number of workshops"
+    assert (workshops.measure, workshops.params) == (
         "events_held", {"kind": ["workshop", "training", "accreditation"]})
     # and the seed once more: the reworded KPIs go back, the locked one still locked
     import_plan(seed_bytes, office, source_name="seed.txt")
     locked.refresh_from_db()
-    free.refresh_from_db()
     assert locked.measure == "participants" and locked.measure_locked
-    assert free.measure == "items_shared"
+    assert kpi(seed_plan, "1-(u)").measure == "items_shared"
 
 
 # --- targets ------------------------------------------------------------------------------------

@@ -21,8 +21,9 @@ AUTH = 3
 # Plan page: plan (with counts), pillars, members of the member filter, actions, references,
 # milestones, KPIs, links with activities, the activities' members, their other links.
 PLAN_PAGE = AUTH + 10
-# Action page: action, references, milestones, KPIs, links, members, the activities' links.
-ACTION_PAGE = AUTH + 7
+# Action page: action, references, milestones, KPIs, links, members, the activities' links,
+# the KPIs no longer in the plan (archived by a re-import).
+ACTION_PAGE = AUTH + 8
 # Activity page: activity (with plan and office), members, links with their actions.
 ACTIVITY_PAGE = AUTH + 3
 # Plan list: plans with office and counts.

@@ -35,7 +35,7 @@ def search(request):
     actions = activities = []
     if len(query) >= SEARCH_MIN_LENGTH:
         # One more row than shown tells whether there are more.
-        actions = list(Action.objects.restrict(request.user, VIEW).search(query)
+        actions = list(Action.objects.restrict(request.user, VIEW).current().search(query)
                        .for_search()[:SEARCH_LIMIT + 1])
         activities = list(Activity.objects.restrict(request.user, VIEW).search(query)
                           .for_search()[:SEARCH_LIMIT + 1])

@@ -139,7 +139,7 @@ class EventForm(forms.ModelForm):
             condition |= Q(work_plan__activities=activity_id)
         if editing:
             condition |= Q(event_links__event=self.instance)
-        self.fields["actions"].queryset = (Action.objects.restrict(user, CHANGE)
+        self.fields["actions"].queryset = (Action.objects.restrict(user, CHANGE).current()
                                            .filter(condition).distinct()
                                            .select_related("work_plan")
                                            .order_by("-work_plan__start_year", "position"))
@@ -475,7 +475,7 @@ class RequestForm(forms.ModelForm):
             self.fields["member"].empty_label = None
         plans = latest_plans(WorkPlan.objects.restrict(user, VIEW).filter(
             office__in=offices.values("pk"))).values("pk")
-        self.fields["action"].queryset = (Action.objects.restrict(user, VIEW)
+        self.fields["action"].queryset = (Action.objects.restrict(user, VIEW).current()
                                           .filter(work_plan__in=plans)
                                           .select_related("work_plan").order_by("position"))
         self.fields["action"].label_from_instance = (

@@ -14,7 +14,7 @@ def strategicplan_detail(request, pk):
     """A strategic plan's objectives in code order, with how many of the user's actions cite
     each, and the user's annual plans under it."""
     plan = get_object_or_404(StrategicPlan.objects.restrict(request.user).with_region(), pk=pk)
-    actions = Action.objects.restrict(request.user)
+    actions = Action.objects.restrict(request.user).current()
     objectives = (
         Objective.objects.restrict(request.user)
         .filter(strategic_plan=plan)
@@ -41,7 +41,7 @@ def objective_detail(request, pk):
     objective = get_object_or_404(
         Objective.objects.restrict(request.user).for_page(), pk=pk
     )
-    actions = list(citing_actions(Action.objects.restrict(request.user), objective))
+    actions = list(citing_actions(Action.objects.restrict(request.user).current(), objective))
     return render(request, "framework/objective_detail.html", {
         "objective": objective,
         "actions": actions,

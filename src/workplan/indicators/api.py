@@ -62,8 +62,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
         model = Indicator
         fields = ["id", "work_plan", "action", "action_code", "position", "text", "measure",
                   "measure_label", "unit", "params", "measure_locked", "cumulative",
-                  "direction", "version", "targets"]
-        read_only_fields = ["version"]
+                  "direction", "version", "targets", "archived_at"]
+        read_only_fields = ["version", "archived_at"]
 
     def get_measure_label(self, indicator) -> str:
         return str(registry.get(indicator.measure).label)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -37,7 +38,8 @@ def iptt_workbook(table: Table, *, today: dt.date) -> bytes:
     rows = []
     for row in table.rows:
         year = row.columns["FY"]
-        line = [row.pillar.number, row.action.code, row.indicator.text, str(row.measure.label),
+        text = row.indicator.text + (f" ({_('no longer in the plan')})" if row.archived else "")
+        line = [row.pillar.number, row.action.code, text, str(row.measure.label),
                 "yes" if row.indicator.cumulative else "no",
                 str(STATUS_LABELS[row.state]), _number(year.baseline)]
         for key in PERIOD_KEYS:

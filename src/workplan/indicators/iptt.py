@@ -79,6 +79,11 @@ class Row:
         return self.indicator.action
 
     @property
+    def archived(self) -> bool:
+        """The KPI is no longer in the plan (shown for the data recorded in this year)."""
+        return self.indicator.archived_at is not None or self.action.archived_at is not None
+
+    @property
     def pillar(self):
         return self.indicator.action.pillar
 
@@ -142,14 +147,19 @@ def plan_frame(plan) -> Frame:
 
 
 def compute(plan, *, dimension: str | None = None, indicators=None,
-            members_shown: set[int] | None = None) -> Table:
+            members_shown: set[int] | None = None,
+            archived_without_data: bool = False) -> Table:
     """The IPTT of ``plan``. ``indicators`` narrows the rows (a queryset of the plan's
     indicators); ``members_shown`` limits a member breakdown to those members (a focal point
-    sees their own member's line, not the others')."""
+    sees their own member's line, not the others'). Archived KPIs (no longer in the plan)
+    are rows only if they have a target or a value in the plan's year (``Row.archived``
+    marks them), unless ``archived_without_data`` (one KPI's own page)."""
     frame = plan_frame(plan)
     period = Period(frame.fiscal_year, 0, frame.start_month)
     if indicators is None:
         indicators = Indicator.objects.filter(action__work_plan=plan)
+    if not archived_without_data:
+        indicators = indicators.for_year(period)
     indicators = list(indicators.select_related("action__pillar")
                       .order_by("action__pillar__number", "action__position", "position"))
     targets = _targets(indicators, frame.fiscal_year)

@@ -18,6 +18,8 @@ from simple_history.models import HistoricalRecords
 from workplan.core.access import RestrictedQuerySet
 from workplan.core.models import TimeStampedModel, VersionedModel
 
+from .querysets import IndicatorQuerySet
+
 
 class Indicator(VersionedModel):
     """One KPI of an action, in the plan's words; the measure says how it is counted."""
@@ -42,18 +44,30 @@ class Indicator(VersionedModel):
                     "Otherwise each quarter counts only its own records."))
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices,
                                  default=Direction.INCREASE)
+    archived_at = models.DateTimeField(
+        _("no longer in the plan since"), null=True, blank=True, editable=False,
+        help_text=_("Set by a re-import that dropped this KPI: its targets and values are "
+                    "kept, read-only, and still count in the years they were recorded for."))
     history = HistoricalRecords()
     office_path = "action__work_plan__office"
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "position"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         constraints = [models.UniqueConstraint(fields=["action", "position"],
+                                               condition=Q(archived_at__isnull=True),
                                                name="unique_indicator_position")]
 
     def __str__(self):
         return self.text
+
+    @property
+    def archived(self) -> bool:
+        """No longer in the plan: kept with its data, read-only."""
+        return self.archived_at is not None
 
     def get_absolute_url(self):
         return reverse("indicators:indicator_detail", args=[self.pk])

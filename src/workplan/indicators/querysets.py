@@ -12,7 +12,34 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+
+from workplan.core.access import RestrictedQuerySet
+
+
+class IndicatorQuerySet(RestrictedQuerySet):
+    """Indicators: the plan's current KPIs, or those a re-import archived (with their data)."""
+
+    def current(self):
+        """KPIs in the plan as it stands: neither they nor their action were archived."""
+        return self.filter(archived_at__isnull=True, action__archived_at__isnull=True)
+
+    def archived(self):
+        """KPIs no longer in the plan (archived themselves, or their action was)."""
+        return self.filter(Q(archived_at__isnull=False) | Q(action__archived_at__isnull=False))
+
+    def for_year(self, period):
+        """What the IPTT of a fiscal year shows: the current KPIs, and the archived ones that
+        have a target for that year or a value dated in it (marked "no longer in the plan")."""
+        from .models import Target, Value
+
+        targets = Target.objects.filter(indicator=OuterRef("pk"), fiscal_year=period.fiscal_year)
+        values = Value.objects.filter(indicator=OuterRef("pk"), on__gte=period.start,
+                                      on__lte=period.end)
+        return self.filter(Q(archived_at__isnull=True, action__archived_at__isnull=True)
+                           | Exists(targets) | Exists(values))
+
 
 NOT_RECORDED = None  # the status of a member for whom nothing was recorded by the date
 # A word for each status level, for CSS classes and the like.
@@ -105,5 +132,5 @@ def adoption_matrix(members, instruments, standings, on: dt.date) -> Matrix:
     return Matrix(on, instruments, rows, totals)
 
 
-__all__ = ["NOT_RECORDED", "STATUS_KEYS", "Matrix", "MatrixCell", "MatrixRow", "Standing",
-           "adoption_matrix", "standings_on"]
+__all__ = ["NOT_RECORDED", "STATUS_KEYS", "IndicatorQuerySet", "Matrix", "MatrixCell",
+           "MatrixRow", "Standing", "adoption_matrix", "standings_on"]

@@ -36,11 +36,20 @@ def load_instruments(models=None) -> int:
     return len(rows)
 
 
+def refuse_archived(indicator) -> None:
+    """An archived KPI (no longer in the plan) is kept as it was: its data is read-only."""
+    if indicator.archived_at is not None:
+        raise ValidationError(_(
+            "This KPI is no longer in the plan (a re-import archived it on %(date)s): its "
+            "targets, values and measure are kept as they were and cannot be changed.")
+            % {"date": indicator.archived_at.date().isoformat()})
+
+
 @transaction.atomic
 def rebind(indicators) -> int:
     """Apply the binding rules again to indicators staff did not bind by hand."""
     changed = []
-    for indicator in indicators.select_related("action"):
+    for indicator in indicators.filter(archived_at__isnull=True).select_related("action"):
         if apply_rules(indicator):
             changed.append(indicator)
     for indicator in changed:
@@ -56,6 +65,7 @@ def set_binding(indicator, *, measure: str, params: dict, cumulative: bool, dire
     then ignored: the rules choose them). Saved only if nobody saved the indicator since
     ``expected_version`` (the version the form was opened with): ``EditConflict``
     otherwise, and nothing is written."""
+    refuse_archived(indicator)
     if locked:
         if measure not in registry:
             raise ValidationError({"measure": _("Unknown measure %(key)r.") % {"key": measure}})
@@ -87,6 +97,7 @@ def save_targets(indicator, fiscal_year: int, rows: dict[int, tuple], *,
     (``EditConflict`` otherwise, nothing written), and the indicator's version moves on."""
     from .models import Target
 
+    refuse_archived(indicator)
     if expected_version is not None:
         indicator._change_reason = "targets changed"
         save_versioned(indicator, expected_version)
@@ -108,6 +119,7 @@ def add_value(indicator, *, user, on, value: Decimal, description: str, evidence
               evidence_url: str = "", member=None, submit: bool = False):
     from .models import Value
 
+    refuse_archived(indicator)
     if indicator.measure != "manual":
         raise ValidationError(_("This indicator is computed from the records (%(measure)s); "
                                 "values cannot be entered by hand.")
@@ -127,7 +139,8 @@ def review_value(item, *, user, to: str, note: str = ""):
     is the second pair of eyes the evidence is for."""
     from .models import Value
 
-    item = Value.objects.select_for_update().get(pk=item.pk)
+    item = Value.objects.select_for_update().select_related("indicator").get(pk=item.pk)
+    refuse_archived(item.indicator)
     if to not in Value.TRANSITIONS[Value.Status(item.status)]:
         raise ValidationError(_("A value that is %(status)s cannot become %(to)s.")
                               % {"status": item.get_status_display(), "to": to})

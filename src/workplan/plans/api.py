@@ -47,7 +47,8 @@ class ActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Action
         fields = ["id", "work_plan", "pillar", "code", "letter", "position", "text",
-                  "rocb_specific", "upon_request", "references", "kpis", "activities"]
+                  "rocb_specific", "upon_request", "references", "kpis", "activities",
+                  "archived_at"]
 
 
 class PillarSerializer(serializers.ModelSerializer):
@@ -108,7 +109,8 @@ class WorkPlanFilterSet(django_filters.FilterSet):
 
 def _actions():
     return Prefetch("pillars", queryset=Pillar.objects.order_by("number").prefetch_related(
-        Prefetch("actions", queryset=Action.objects.with_structure().order_by("position"))))
+        Prefetch("actions", queryset=Action.objects.current().with_structure()
+                 .order_by("position"))))
 
 
 class WorkPlanViewSet(ReadOnlyScopedViewSet):

@@ -106,4 +106,11 @@ def syntax_error(exc: PlanSyntaxError) -> forms.ValidationError:
 
 
 class ConfirmImportForm(forms.Form):
+    """Confirms the previewed upload (by its checksum). ``archive`` is the explicit yes to
+    archiving KPIs and actions that leave the plan with recorded data: never implied."""
+
     sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    archive = forms.BooleanField(
+        required=False,
+        label=_("Archive the KPIs and actions listed above as leaving the plan, with their "
+                "recorded data (kept, read-only, no longer in the plan)"))

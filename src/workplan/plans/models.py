@@ -83,6 +83,10 @@ class Action(TimeStampedModel):
     activities = models.ManyToManyField("Activity", through="ActionActivity",
                                         related_name="actions", verbose_name=_("activities"))
     source_line = models.PositiveIntegerField(_("line in the source"), null=True, blank=True)
+    archived_at = models.DateTimeField(
+        _("no longer in the plan since"), null=True, blank=True, editable=False,
+        help_text=_("Set by a re-import that dropped this action while KPI data was recorded "
+                    "on it: the action and that data are kept, read-only."))
     history = HistoricalRecords()
     office_path = "work_plan__office"
 
@@ -93,10 +97,16 @@ class Action(TimeStampedModel):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         constraints = [models.UniqueConstraint(fields=["work_plan", "code"],
+                                               condition=models.Q(archived_at__isnull=True),
                                                name="unique_action_code")]
 
     def __str__(self):
         return f"{self.code} {self.text[:80]}"
+
+    @property
+    def archived(self) -> bool:
+        """No longer in the plan: kept (read-only) for the KPI data recorded on it."""
+        return self.archived_at is not None
 
     def get_absolute_url(self):
         return reverse("plans:action_detail", args=[self.pk])

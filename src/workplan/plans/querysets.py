@@ -54,10 +54,20 @@ def _link_order():
 
 
 class ActionQuerySet(RestrictedQuerySet):
+    def current(self):
+        """Actions in the plan as it stands (a re-import archives, never deletes, an action
+        that KPI data was recorded on)."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        """Actions no longer in the plan, kept for the KPI data recorded on them."""
+        return self.filter(archived_at__isnull=False)
+
     def with_structure(self, *, kind: str | None = None, member: str | None = None):
         """Everything a plan or action page shows for an action, in a fixed number of queries
         (7: actions, references, milestones, indicators, links with their activities,
-        the activities' members, the activities' other links with their actions).
+        the activities' members, the activities' other links with their actions). The KPIs
+        are those in the plan (archived ones are on the action's and the KPI's own pages).
 
         ``kind`` / ``member`` (ISO 3166 alpha-3) keep only the activities that match.
         """
@@ -80,7 +90,8 @@ class ActionQuerySet(RestrictedQuerySet):
             Prefetch("references", queryset=ActionReference.objects.select_related("objective")
                      .prefetch_related(Prefetch("milestones", queryset=_milestones()))
                      .order_by("position")),
-            Prefetch("indicators", queryset=Indicator.objects.order_by("position")),
+            Prefetch("indicators", queryset=Indicator.objects.filter(archived_at__isnull=True)
+                     .order_by("position")),
             Prefetch("activity_links", queryset=links),
         )
 
@@ -161,7 +172,7 @@ def plan_outline(work_plan, pillars=None, *, kind: str | None = None,
     if pillars is None:
         pillars = work_plan.pillars.order_by("number")
     outline = {p.pk: PillarOutline(p) for p in pillars}
-    actions = (Action.objects.filter(work_plan=work_plan)
+    actions = (Action.objects.filter(work_plan=work_plan).current()
                .matching(kind=kind, member=member, pillar=pillar)
                .with_structure(kind=kind, member=member)
                .order_by("position"))

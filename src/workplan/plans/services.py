@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from workplan.core import uploads
@@ -17,6 +18,7 @@ from workplan.framework.models import Milestone, Objective, StrategicPlan
 from workplan.indicators.binding import apply as bind_indicator
 from workplan.indicators.models import Indicator
 
+from . import reimport
 from .models import (
     Action,
     ActionActivity,
@@ -35,6 +37,19 @@ class PlanImportError(PlanSyntaxError):
     """The plan cannot be imported; nothing was written."""
 
 
+class ArchiveNotConfirmed(PlanImportError):
+    """The import would archive recorded KPI data and the user did not say yes to that."""
+
+    def __init__(self, impacts: list):
+        self.impacts = impacts
+        listed = "; ".join(f"{i.what}" for i in impacts)
+        super().__init__(None, f"the new plan takes out of the plan {len(impacts)} KPIs or "
+                         f"actions that hold recorded data ({listed}); they would be archived "
+                         "with their data (kept, read-only). Confirm archiving them "
+                         "(--archive-removed, or the box on the preview) or keep them in "
+                         "the file")
+
+
 @dataclass
 class ImportReport:
     """What an import found and did; printed by the CLI, shown by the upload preview."""
@@ -49,6 +64,13 @@ class ImportReport:
     changes: list[str] = field(default_factory=list)
     work_plan: WorkPlan | None = None
     document: PlanDocument | None = None
+    impacts: list = field(default_factory=list)  # reimport.Impact: data and what happens to it
+
+    @property
+    def archives(self) -> list:
+        """What the import archives (KPIs and actions leaving the plan with recorded data):
+        never done without the user's explicit confirmation."""
+        return [impact for impact in self.impacts if impact.archives]
 
     @property
     def removals(self) -> list[str]:
@@ -71,6 +93,16 @@ class ImportReport:
         if self.changes:
             out.append(f"Changes ({len(self.changes)}):")
             out += [f"  {change}" for change in self.changes]
+        if self.impacts:
+            out.append(f"What happens to recorded data ({len(self.impacts)} KPIs and actions "
+                       "change or leave the plan):")
+            for impact in self.impacts:
+                out += [f"  {line}" for line in impact.lines()]
+        if self.archives:
+            verb = "Would archive" if self.dry_run else "Archives"
+            out.append(f"{verb} {len(self.archives)} KPIs or actions with their data "
+                       "(kept, read-only, no longer in the plan): this needs confirming "
+                       "(--archive-removed on the command line).")
         if self.warnings:
             out.append(f"Warnings ({len(self.warnings)}):")
             for w in self.warnings:
@@ -142,16 +174,21 @@ def counts_of(document: PlanDocument) -> dict:
 
 
 def import_plan(data: bytes, office: Office, *, source_name: str = "", user=None,
-                dry_run: bool = False, period: str | None = None) -> ImportReport:
+                dry_run: bool = False, period: str | None = None,
+                archive: bool = False) -> ImportReport:
     """Import a published plan: the whole plan or nothing; the same file twice changes nothing.
 
     A plan already imported for the office and fiscal year is updated in place (its pillars,
-    actions and activities keep their identity, so records linked to them stay linked).
+    actions and activities keep their identity, so records linked to them stay linked; KPIs
+    are matched by what they are, see ``reimport``). What leaves the plan holding recorded
+    data is archived, never deleted, and only when ``archive`` is true (the user confirmed
+    it): otherwise ``ArchiveNotConfirmed`` and nothing is written. A dry run reports it all.
     """
     document = read_plan(data, office, period=period)
     sha = hashlib.sha256(data).hexdigest()
     existing = WorkPlan.objects.filter(office=office, period=document.period).first()
     new = snapshot_from_document(document)
+    reconciliation = None
     if existing is None:
         outcome, changes = "created", []
     else:
@@ -159,12 +196,18 @@ def import_plan(data: bytes, office: Office, *, source_name: str = "", user=None
         changes = diff_snapshots(old, new)
         outcome = "updated" if changes else "unchanged"
         _refuse_removing_what_is_used(existing, old, new)
+        if changes:
+            reconciliation = reimport.reconcile(existing, document)
     report = ImportReport(office.code, document.title, document.period, outcome, dry_run,
-                          counts_of(document), document.warnings, changes, existing, document)
+                          counts_of(document), document.warnings, changes, existing, document,
+                          reconciliation.impacts if reconciliation else [])
     if dry_run or outcome == "unchanged":
         return report
+    if report.archives and not archive:
+        raise ArchiveNotConfirmed(report.archives)
     with transaction.atomic():
-        work_plan = write_plan(document, office, existing, source_name=source_name, sha=sha)
+        work_plan = write_plan(document, office, existing, source_name=source_name, sha=sha,
+                               reconciliation=reconciliation)
         ImportRun.objects.create(
             office=office, work_plan=work_plan, user=user if user and user.pk else None,
             source_name=source_name, source_sha256=sha, outcome=outcome,
@@ -254,8 +297,12 @@ def _strategic_plan(document: PlanDocument, office: Office, *,
 
 
 def write_plan(document: PlanDocument, office: Office, work_plan: WorkPlan | None, *,
-               source_name: str, sha: str) -> WorkPlan:
-    """Bring the database to ``document``: upsert by natural keys, delete what is gone."""
+               source_name: str, sha: str,
+               reconciliation: reimport.Reconciliation | None = None) -> WorkPlan:
+    """Bring the database to ``document``: upsert by natural keys; what is gone is archived
+    if it holds recorded data, deleted otherwise (``reimport`` decides which)."""
+    if work_plan is not None and reconciliation is None:
+        reconciliation = reimport.reconcile(work_plan, document)
     strategic = _strategic_plan(document, office)
     start_year = int(document.period[:4])
     if work_plan is None:
@@ -268,19 +315,50 @@ def write_plan(document: PlanDocument, office: Office, work_plan: WorkPlan | Non
     work_plan.warnings = [w.as_dict() for w in document.warnings]
     work_plan.save()
 
+    if reconciliation is not None:
+        _retire(reconciliation, timezone.now())
     pillars = _upsert_pillars(work_plan, document)
-    actions = _upsert_actions(work_plan, document, pillars)
+    actions = _upsert_actions(work_plan, document, pillars, reconciliation)
     _write_references(actions, document, strategic)
-    _upsert_indicators(actions, document)
+    _upsert_indicators(actions, document, reconciliation)
     activities = _upsert_activities(work_plan, document, office)
     _write_links(actions, activities, document)
     return work_plan
 
 
+def _retire(reconciliation: reimport.Reconciliation, now) -> None:
+    """Take out of the plan what the file no longer has: archive what holds recorded data
+    (actions and KPIs keep their targets, values, surveys, publications), delete the rest."""
+    has = reconciliation.has_data
+    archive_actions = [a for a in reconciliation.gone if has("action", a.pk)]
+    delete_actions = [a.pk for a in reconciliation.gone if not has("action", a.pk)]
+    gone_ids = [a.pk for a in reconciliation.gone]
+    kpis = list(Indicator.objects.filter(action_id__in=gone_ids, archived_at__isnull=True))
+    kpis += reconciliation.leftover
+    archive_kpis = [i for i in kpis if has("kpi", i.pk)]
+    delete_kpis = [i.pk for i in kpis if not has("kpi", i.pk)]
+    if delete_kpis:
+        Indicator.objects.filter(pk__in=delete_kpis).delete()
+    for item in archive_kpis:
+        item.archived_at = now
+    if archive_kpis:
+        bulk_update_with_history(archive_kpis, Indicator, ["archived_at"], batch_size=500)
+    for action in archive_actions:
+        action.archived_at = now
+    if archive_actions:
+        bulk_update_with_history(archive_actions, Action, ["archived_at"], batch_size=500)
+        # an archived action lists no activity of the plan any more
+        ActionActivity.objects.filter(action__in=archive_actions).delete()
+    if delete_actions:
+        Action.objects.filter(pk__in=delete_actions).delete()
+
+
 def _upsert_pillars(work_plan, document) -> dict[int, Pillar]:
     existing = {p.number: p for p in work_plan.pillars.all()}
     wanted = {p.number: p for p in document.parsed.pillars}
-    work_plan.pillars.exclude(number__in=wanted).delete()
+    # a pillar holding archived actions stays (it is still their pillar in history)
+    (work_plan.pillars.exclude(number__in=wanted)
+     .exclude(pk__in=work_plan.actions.archived().values("pillar_id")).delete())
     result = {}
     for number, parsed in wanted.items():
         pillar = existing.get(number) or Pillar(work_plan=work_plan, number=number)
@@ -291,19 +369,20 @@ def _upsert_pillars(work_plan, document) -> dict[int, Pillar]:
     return result
 
 
-def _upsert_actions(work_plan, document, pillars) -> dict[str, Action]:
-    existing = {a.code: a for a in work_plan.actions.all()}
+def _upsert_actions(work_plan, document, pillars, reconciliation) -> dict[str, Action]:
+    """The file's actions: the stored one of the same code (current, or restored from the
+    archive), else a new one. What left the plan was handled by ``_retire``."""
+    existing = dict(reconciliation.actions) if reconciliation else {}
     parsed_actions = document.parsed.actions
-    wanted = {a.code for a in parsed_actions}
-    work_plan.actions.exclude(code__in=wanted).delete()
     fields = ["pillar", "letter", "position", "text", "rocb_specific", "upon_request",
-              "source_line"]
+              "source_line", "archived_at"]
     to_create, to_update = [], []
     for position, parsed in enumerate(parsed_actions, start=1):
         values = {
             "pillar": pillars[parsed.pillar], "letter": parsed.letter, "position": position,
             "text": parsed.text, "rocb_specific": parsed.rocb_specific,
             "upon_request": parsed.upon_request, "source_line": parsed.line,
+            "archived_at": None,
         }
         action = existing.get(parsed.code)
         if action is None:
@@ -316,7 +395,7 @@ def _upsert_actions(work_plan, document, pillars) -> dict[str, Action]:
         bulk_create_with_history(to_create, Action, batch_size=500)
     if to_update:
         bulk_update_with_history(to_update, Action, fields, batch_size=500)
-    return {a.code: a for a in work_plan.actions.all()}
+    return {a.code: a for a in work_plan.actions.current()}
 
 
 def _write_references(actions, document, strategic) -> None:
@@ -361,33 +440,42 @@ def _write_references(actions, document, strategic) -> None:
     Through.objects.bulk_create(through, batch_size=1000)
 
 
-def _upsert_indicators(actions, document) -> None:
-    existing = {(i.action_id, i.position): i
-                for i in Indicator.objects.filter(action__in=actions.values())}
-    wanted = set()
-    to_create, to_update = [], []
+def _upsert_indicators(actions, document, reconciliation) -> None:
+    """Each KPI of the file onto the indicator ``reimport`` matched it to (kept, reworded,
+    moved in its cell or restored), else a new indicator bound by the rules."""
+    to_create, to_update, moving = [], [], []
     for parsed in document.parsed.actions:
         action = actions[parsed.code]
-        for position, text in enumerate(parsed.kpis, start=1):
-            wanted.add((action.pk, position))
-            indicator = existing.get((action.pk, position))
+        matches = reconciliation.kpis.get(parsed.code) if reconciliation else None
+        if matches is None:  # a new action
+            matches = [reimport.KpiMatch(p, t) for p, t in enumerate(parsed.kpis, start=1)]
+        for match in matches:
+            indicator = match.indicator
             if indicator is None:
-                indicator = Indicator(action=action, position=position, text=text)
+                indicator = Indicator(action=action, position=match.position, text=match.text)
                 bind_indicator(indicator)
                 to_create.append(indicator)
-            elif indicator.text != text:
-                indicator.text = text
+                continue
+            changed = False
+            if indicator.archived_at is not None or indicator.position != match.position:
+                moving.append(indicator.pk)
+                indicator.archived_at, indicator.position = None, match.position
+                changed = True
+            if indicator.text != match.text:
+                indicator.text = match.text
                 indicator.action = action
-                bind_indicator(indicator)
+                bind_indicator(indicator)  # a reworded KPI keeps its measure (see reimport)
+                changed = True
+            if changed:
                 to_update.append(indicator)
-    stale = [i.pk for key, i in existing.items() if key not in wanted]
-    if stale:
-        Indicator.objects.filter(pk__in=stale).delete()
+    if moving:  # out of the way first: (action, position) is unique among current KPIs
+        Indicator.objects.filter(pk__in=moving).update(position=F("position") + 10000)
+    if to_update:
+        bulk_update_with_history(to_update, Indicator, ["text", "measure", "params", "cumulative",
+                                                         "position", "archived_at"],
+                                  batch_size=500)
     if to_create:
         bulk_create_with_history(to_create, Indicator, batch_size=500)
-    if to_update:
-        bulk_update_with_history(to_update, Indicator, ["text", "measure", "params", "cumulative"],
-                                  batch_size=500)
 
 
 def _upsert_activities(work_plan, document, office) -> dict[str, Activity]:

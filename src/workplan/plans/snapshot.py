@@ -6,7 +6,9 @@ canonical JSON, the text export and the import diff all come from one representa
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
+
+from workplan.indicators.models import Indicator
 
 from .models import ActionActivity, ActionReference, Activity, WorkPlan
 from .textplan.assemble import ActivityDoc, PlanDocument, Warning
@@ -14,16 +16,23 @@ from .textplan.parser import Listing, ParsedAction, ParsedPillar, ParsedPlan, Rs
 
 
 def document_from_db(work_plan: WorkPlan) -> PlanDocument:
-    """Load a whole plan in a fixed number of queries (7, whatever its size)."""
+    """Load a whole plan in a fixed number of queries (7, whatever its size). Only what is
+    in the plan: archived actions and KPIs (and a pillar left with archived actions only)
+    are not part of it."""
     work_plan = (WorkPlan.objects.select_related("office", "strategic_plan")
                  .get(pk=work_plan.pk))
-    pillars = {p.pk: ParsedPillar(p.number, p.title, 0) for p in work_plan.pillars.all()}
+    pillars, archived_pillars = {}, set()
+    for pillar in work_plan.pillars.annotate(
+            archived=Count("actions", filter=Q(actions__archived_at__isnull=False))):
+        pillars[pillar.pk] = ParsedPillar(pillar.number, pillar.title, 0)
+        if pillar.archived:
+            archived_pillars.add(pillar.pk)
     actions = (
-        work_plan.actions.order_by("position")
+        work_plan.actions.current().order_by("position")
         .prefetch_related(
             Prefetch("references", queryset=ActionReference.objects.select_related("objective")
                      .prefetch_related("milestones").order_by("position")),
-            "indicators",
+            Prefetch("indicators", queryset=Indicator.objects.current()),
             Prefetch("activity_links", queryset=ActionActivity.objects.filter(listed=True)
                      .order_by("listed_position")),
         )
@@ -67,7 +76,8 @@ def document_from_db(work_plan: WorkPlan) -> PlanDocument:
     parsed = ParsedPlan(
         title=work_plan.title,
         period=work_plan.period,
-        pillars=sorted(pillars.values(), key=lambda p: p.number),
+        pillars=sorted((p for pk, p in pillars.items()
+                        if p.actions or pk not in archived_pillars), key=lambda p: p.number),
         strategic_period=strategic.period if strategic else "",
     )
     warnings = [Warning(w["code"], w["where"], w["message"]) for w in work_plan.warnings]

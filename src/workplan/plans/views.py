@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from workplan.core.access import ADMINISTER, VIEW, office_ids
 from workplan.directory.models import Office
+from workplan.indicators.models import Indicator
 
 from . import services
 from .export import FORMATS, export_plan
@@ -90,8 +91,12 @@ def action_detail(request, pk: int):
         pk=pk,
     )
     annotate_links(action)
-    return render(request, "plans/action_detail.html", {"action": action,
-                                                        "plan": action.work_plan})
+    return render(request, "plans/action_detail.html", {
+        "action": action,
+        "plan": action.work_plan,
+        "archived_kpis": list(Indicator.objects.filter(action=action).archived()
+                              .order_by("archived_at", "position")),
+    })
 
 
 @login_required
@@ -125,15 +130,21 @@ def workplan_import(request):
             sha = services.stash_upload(request.session, form.data_bytes, office,
                                         form.cleaned_data["file"].name,
                                         period=form.cleaned_data["period"])
-            return render(request, "plans/workplan_import_preview.html", {
-                "report": form.report,
-                "office": office,
-                "confirm": ConfirmImportForm(initial={"sha256": sha}),
-                "source_name": form.cleaned_data["file"].name,
-            })
+            return _preview(request, form.report, office, sha, form.cleaned_data["file"].name)
     else:
         form = PlanUploadForm(user=request.user)
     return render(request, "plans/workplan_import.html", {"form": form})
+
+
+def _preview(request, report, office, sha: str, source_name: str, *, errors=(),
+             status: int = 200):
+    return render(request, "plans/workplan_import_preview.html", {
+        "report": report,
+        "office": office,
+        "confirm": ConfirmImportForm(initial={"sha256": sha}),
+        "source_name": source_name,
+        "errors": errors,
+    }, status=status)
 
 
 def _confirm_import(request):
@@ -152,7 +163,17 @@ def _confirm_import(request):
         }, status=400)
     try:
         report = services.import_plan(pending.data, office, source_name=pending.source_name,
-                                      period=pending.period or None, user=request.user)
+                                      period=pending.period or None, user=request.user,
+                                      archive=confirm.cleaned_data["archive"])
+    except services.ArchiveNotConfirmed:
+        # the preview again (the upload stays pending), saying what needs the explicit yes
+        report = services.import_plan(pending.data, office, source_name=pending.source_name,
+                                      period=pending.period or None, dry_run=True)
+        return _preview(request, report, office, confirm.cleaned_data["sha256"],
+                        pending.source_name, status=400, errors=[_(
+                            "Nothing was imported: this file takes KPIs or actions with "
+                            "recorded data out of the plan. Tick the box to archive them, "
+                            "or keep them in the file.")])
     except PlanSyntaxError as exc:
         services.drop_upload(request.session)
         return render(request, "plans/workplan_import.html", {
@@ -160,6 +181,10 @@ def _confirm_import(request):
             "errors": syntax_error(exc).messages,
         }, status=400)
     services.drop_upload(request.session)
+    if report.archives:
+        messages.warning(request, _("%(count)s KPIs or actions left the plan and were "
+                                    "archived with their data (read-only).")
+                         % {"count": len(report.archives)})
     if report.outcome == "unchanged":
         messages.info(request, _("%(title)s is already up to date: nothing changed.")
                       % {"title": report.title})

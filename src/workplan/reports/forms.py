@@ -64,11 +64,13 @@ class PublicationForm(forms.ModelForm):
         self.fields["member"].queryset = members.order_by("name")
         # Actions: those of each office's latest plan, of the plan of the publication's year
         # and any it already serves.
-        condition = Q(work_plan__in=latest_plans(plans).values("pk"))
+        # (archived actions, no longer in a plan, only if the publication already serves them)
+        condition = Q(work_plan__in=latest_plans(plans).values("pk"), archived_at__isnull=True)
         if editing:
             year = self.instance.date.year - (
                 self.instance.date.month < self.instance.office.fiscal_year_start_month)
-            condition |= Q(work_plan__in=plans.filter(start_year=year).values("pk"))
+            condition |= Q(work_plan__in=plans.filter(start_year=year).values("pk"),
+                           archived_at__isnull=True)
             condition |= Q(publications=self.instance)
         self.fields["actions"].queryset = (Action.objects.restrict(user, VIEW)
                                            .filter(condition).distinct()

@@ -119,7 +119,7 @@ def create_survey(*, office, kind: str, title: str = "", intro: str | None = Non
             raise SurveyError(_("%(office)s has no work plan yet: import one first, its actions "
                                 "are the topics of the needs assessment.")
                               % {"office": office})
-        actions = list(plan.actions.order_by("position"))
+        actions = list(plan.actions.current().order_by("position"))
         topics = [topic_choice(action) for action in actions]
     label = fiscal_year_label(fiscal_year, office.fiscal_year_start_month)
     survey = Survey(

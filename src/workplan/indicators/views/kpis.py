@@ -170,7 +170,8 @@ def indicator_detail(request, pk: int):
     action = indicator.action
     plan = action.work_plan
     measure = registry.get(indicator.measure)
-    table = iptt.compute(plan, indicators=Indicator.objects.filter(pk=indicator.pk))
+    table = iptt.compute(plan, indicators=Indicator.objects.filter(pk=indicator.pk),
+                         archived_without_data=True)
     row = table.rows[0]
     instrument = None
     if settings_group(measure) == ADOPTION and indicator.params.get("instrument"):
@@ -180,7 +181,7 @@ def indicator_detail(request, pk: int):
     values = list(Value.objects.restrict(request.user, VIEW).filter(indicator=indicator)
                   .select_related("member", "entered_by", "reviewed_by")
                   .order_by("-on", "-pk"))
-    may_change = can(request.user, CHANGE, plan.office_id)
+    may_change = can(request.user, CHANGE, plan.office_id) and not indicator.archived
     period = table.period
     status = row.status(today(), period)
     rule = bind(indicator.text, action.text)
@@ -201,7 +202,7 @@ def indicator_detail(request, pk: int):
         "records": records_behind(indicator, measure, period),
         "targets": _targets_by_year(targets, plan.office.fiscal_year_start_month),
         "values": [_value_row(v, request.user, period, may_change) for v in values],
-        "accepts_values": measure.key == "manual",
+        "accepts_values": measure.key == "manual" and not indicator.archived,
         "may_change": may_change,
     })
 
@@ -295,6 +296,8 @@ def indicator_targets(request, pk: int):
         except EditConflict as conflict:
             form.add_error(None, conflict.message)
             status = 409
+        except ValidationError as error:
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("The targets for %(year)s were saved.")
                              % {"year": year.year_label})

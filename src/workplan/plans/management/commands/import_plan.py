@@ -1,11 +1,13 @@
-"""``workplan import_plan FILE [--office CODE] [--dry-run]``: import a published work plan."""
+"""``workplan import_plan FILE [--office CODE] [--dry-run] [--archive-removed]``: import a
+published work plan. A re-import that would archive recorded KPI data (KPIs or actions that
+leave the plan) is refused, listing them, unless ``--archive-removed`` says yes to it."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from workplan.directory.models import Office
-from workplan.plans.services import import_plan
+from workplan.plans.services import ArchiveNotConfirmed, import_plan
 from workplan.plans.textplan.parser import PlanSyntaxError
 
 DEFAULT_OFFICE = "ROCB-AP"
@@ -23,8 +25,12 @@ class Command(BaseCommand):
                             help="report what the import would do; write nothing")
         parser.add_argument("--period", help="fiscal year, e.g. 2025-2026, when the title "
                             "does not give it")
+        parser.add_argument("--archive-removed", action="store_true",
+                            help="archive the KPIs and actions that leave the plan holding "
+                            "recorded data (targets, values, surveys ...): kept, read-only. "
+                            "Without it such an import is refused")
 
-    def handle(self, *args, file, office, dry_run, period, **options):
+    def handle(self, *args, file, office, dry_run, period, archive_removed, **options):
         try:
             the_office = Office.objects.select_related("region").get(code__iexact=office)
         except Office.DoesNotExist:
@@ -41,7 +47,16 @@ class Command(BaseCommand):
             data, name = path.read_bytes(), path.name
         try:
             report = import_plan(data, the_office, source_name=name, dry_run=dry_run,
-                                 period=period)
+                                 period=period, archive=archive_removed)
+        except ArchiveNotConfirmed as refused:
+            # the same report the dry run prints, then the refusal
+            for line in import_plan(data, the_office, source_name=name, dry_run=True,
+                                    period=period).lines():
+                self.stdout.write(line)
+            raise CommandError(
+                f"{name}: the import would archive {len(refused.impacts)} KPIs or actions "
+                "with recorded data (listed above); nothing was imported. Run again with "
+                "--archive-removed to archive them, or keep them in the file") from None
         except PlanSyntaxError as exc:
             raise CommandError(f"{name}: {exc}; nothing was imported") from None
         for line in report.lines():
