@@ -379,7 +379,9 @@ def _kpis(board: Dashboard) -> tuple[list[KpiRow], str]:
         year = row.columns["FY"]
         unit = row.measure.unit
         rows.append(KpiRow(
-            pillar=row.pillar.number, code=row.action.code, kpi=row.indicator.text,
+            pillar=row.pillar.number, code=row.action.code,
+            kpi=row.indicator.text if row.indicator.archived_at is None
+            else _("%(kpi)s (no longer in the plan)") % {"kpi": row.indicator.text},
             measure=str(row.measure.label),
             target=_number(float(year.target), unit) if year.target is not None else "–",
             actual=_number(year.actual, unit),
