@@ -327,6 +327,6 @@ def test_participants_page_lists_who_came(client, make_user, office, event):
     Participation.objects.create(event=event, person=person, member=japan, attended=False)
     client.force_login(make_user(Role.VIEWER))
     page = text(client.get(reverse("delivery:event_participants", args=[event.pk])))
-    assert "1 participant" in page and "Aiko Tanaka" in page
+    assert "1 person recorded" in page and "1 absent" in page and "Aiko Tanaka" in page
     assert "Add someone new" not in page and "Remove" not in page
     assert re.search(r"Attended[^<]*</th>", page)
