@@ -404,6 +404,10 @@ if PRODUCTION:
     # only); on a bare domain set 0 unless every sub-domain is on HTTPS for good.
     SECURE_HSTS_PRELOAD = env_bool("WORKPLAN_HSTS_PRELOAD", True)
 
+# The error pages (DEBUG) and error reports hide credentials inside values too: the password of
+# DATABASE_URL and of any URL, in settings, the environment and a traceback's variables.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "workplan.core.errorpages.CredentialsFilter"
+
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {
