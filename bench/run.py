@@ -23,7 +23,7 @@ from run_tests import PostgresCluster, find_pg_bindir  # noqa: E402
 
 IMPORT_SCALES = [(1, "seed", 5), (5, "x5", 3), (10, "x10", 3), (20, "x20", 3)]
 WORLD_SCALES = ["small", "large"]
-FAMILIES = {"import", "kpi", "report", "survey", "api", "load"}
+FAMILIES = {"import", "kpi", "report", "survey", "api", "load", "upload"}
 
 
 def run_case(script: str, args: list[str], database_url: str, home: str) -> dict:
@@ -86,6 +86,24 @@ def world_rows(db: str, url_for, families: set[str]) -> list[dict]:
     return rows
 
 
+def upload_rows() -> list[dict]:
+    """Reading attendance sheets (no database: ``db`` is "none"): peak memory while refusing
+    the shared-strings bomb and while reading a 5,000-person sheet, each in its own process
+    (the files are built in another, so that building them costs neither)."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="workplan-bench-") as home:
+        url = f"sqlite:///{home}/bench.sqlite3"  # settings want one; never connected to
+        run_lines("upload_case.py", ["build", home], url, home)
+        for kind in ("bomb", "large"):
+            result = run_lines("upload_case.py", ["measure", kind, f"{home}/{kind}.xlsx"],
+                               url, home)[-1]
+            rows.append({**result, "db": "none"})
+            print(f"  {result['name']} {result['scale']}: {result['median_ms']} ms, "
+                  f"peak {result['peak_rss_mb']} MB (Django alone "
+                  f"{result['rss_before_mb']} MB)", file=sys.stderr)
+    return rows
+
+
 def pg_database(cluster, name: str) -> str:
     """A fresh database in the throwaway cluster; its URL."""
     import psycopg
@@ -112,7 +130,7 @@ def linearity(rows: list[dict]) -> list[str]:
 
 # Figures some rows add to the common ones (also kept in results.json).
 EXTRA = ("rps", "p95_ms", "requests", "errors", "ratio", "submitted", "counted_back", "lost",
-         "pages", "typst_peak_rss_mb")
+         "pages", "typst_peak_rss_mb", "rss_before_mb")
 
 
 def extra(row: dict) -> str:
@@ -125,6 +143,8 @@ def extra(row: dict) -> str:
         parts.append(f"x{row['ratio']} floor")
     if row.get("typst_peak_rss_mb"):
         parts.append(f"typst {row['typst_peak_rss_mb']} MB")
+    if row.get("rss_before_mb") is not None:
+        parts.append(f"before {row['rss_before_mb']} MB")
     return ", ".join(parts) or "-"
 
 
@@ -137,19 +157,21 @@ def main() -> int:
         return 2
     families = only or FAMILIES
     rows = []
+    if "upload" in families:
+        rows += upload_rows()
     if "import" in families:
         rows += import_rows("sqlite", lambda home: f"sqlite:///{home}/bench.sqlite3")
-    if families - {"import"}:
+    if families - {"import", "upload"}:
         rows += world_rows("sqlite", lambda home, scale: f"sqlite:///{home}/bench.sqlite3",
                            families)
-    bindir = find_pg_bindir()
-    if bindir is None:
+    bindir = find_pg_bindir() if families - {"upload"} else None  # upload: no database
+    if bindir is None and families - {"upload"}:
         print("PostgreSQL binaries not found: PostgreSQL rows skipped", file=sys.stderr)
-    else:
+    elif bindir is not None:
         with PostgresCluster(bindir) as cluster:
             if "import" in families:
                 rows += import_rows("postgresql", lambda home: cluster.url)
-            if families - {"import"}:
+            if families - {"import", "upload"}:
                 rows += world_rows("postgresql",
                                    lambda home, scale: pg_database(cluster, f"bench_{scale}"),
                                    families)

@@ -404,18 +404,29 @@ if PRODUCTION:
     # only); on a bare domain set 0 unless every sub-domain is on HTTPS for good.
     SECURE_HSTS_PRELOAD = env_bool("WORKPLAN_HSTS_PRELOAD", True)
 
+# The error pages (DEBUG) and error reports hide credentials inside values too: the password of
+# DATABASE_URL and of any URL, in settings, the environment and a traceback's variables.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "workplan.core.errorpages.CredentialsFilter"
+
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Survey links and other URLs carrying a secret are masked in every line (core/logmask.py;
+    # gunicorn's own logs get the same through `serve --prod`'s --logger-class).
+    "filters": {"mask_secrets": {"()": "workplan.core.logmask.MaskSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["mask_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("WORKPLAN_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own console handler would print every record a second time via the root.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # The development server's request log (Django gives it a handler of its own, without
+        # the filter): through the masking console handler instead.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # axes announces itself at every start: noise in every CLI command's output.
         "axes": {"level": "WARNING"},
     },

@@ -78,7 +78,7 @@ ROUTES: dict[str, Route] = {
     "person-list": Route(),
     "person-detail": Route("person", narrow=OWN),
     "accreditation-list": Route(),
-    "accreditation-detail": Route("accreditation"),
+    "accreditation-detail": Route("accreditation", narrow=OWN),
     # framework, plans
     "strategicplan-list": Route(),
     "strategicplan-detail": Route("strategic_plan"),

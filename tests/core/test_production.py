@@ -283,7 +283,22 @@ def get(url: str, **headers: str):
         return error.code, error.headers, error.read()
 
 
-def test_serve_prod_starts_gunicorn_with_the_security_headers(tmp_path):
+class Server:
+    """A running ``workplan serve --prod``: its address, home folder, process and log."""
+
+    def __init__(self, base: str, home: Path, env: dict[str, str], process, log: Path):
+        self.base, self.home, self.env, self.process, self.log = base, home, env, process, log
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One production server for the module (collectstatic and migrate take minutes on a busy
+    machine): SQLite in a temp WORKPLAN_HOME, one worker, a file uploaded where nothing may
+    serve it. Its process group is ended, and checked ended, at the end."""
+    tmp_path = tmp_path_factory.mktemp("serve")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = production_env(tmp_path, DATABASE_URL="sqlite:///var/workplan.sqlite3",
@@ -292,55 +307,112 @@ def test_serve_prod_starts_gunicorn_with_the_security_headers(tmp_path):
     media = tmp_path / "var" / "media" / "events" / "1"
     media.mkdir(parents=True)
     (media / "agenda.pdf").write_bytes(b"%PDF-1.4 private")
-    log = (tmp_path / "serve.log").open("w+")
+    log_path = tmp_path / "serve.log"
+    log = log_path.open("w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "workplan", "serve", "--prod", "--bind", f"127.0.0.1:{port}",
          "--workers", "1"],
         env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        # collectstatic (compressing Swagger UI and Redoc) and migrate come first: minutes on
-        # a busy machine.
         deadline = time.monotonic() + 300
         while True:
             assert process.poll() is None, f"serve exited ({process.returncode}):\n" + (
-                tmp_path / "serve.log").read_text()
+                log_path.read_text())
             try:
-                status, headers, body = get(f"{base}/accounts/login/")
+                get(f"{base}/accounts/login/")
                 break
             except OSError:
-                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+                assert time.monotonic() < deadline, log_path.read_text()
                 time.sleep(0.5)
-
-        assert status == 200, body[:500]
-        assert headers["Server"].startswith("gunicorn")
-        assert headers["Content-Security-Policy"] == CSP
-        assert headers["X-Frame-Options"] == "DENY"
-        assert headers["Referrer-Policy"] == "same-origin"
-        assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
-        assert "Strict-Transport-Security" not in headers  # plain http here: HTTPS only
-        cookie = headers["Set-Cookie"]
-        assert "csrftoken=" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
-
-        # The stylesheet the page links (its hashed name), from WhiteNoise, compressed and
-        # cached for good.
-        css = re.search(rb'href="(/static/core/workplan\.[0-9a-f]{12}\.css)"', body)
-        assert css, body[:1000]
-        status, headers, content = get(base + css.group(1).decode(), **{"Accept-Encoding": "gzip"})
-        assert status == 200 and headers["Content-Type"].startswith("text/css")
-        assert headers["Content-Encoding"] == "gzip"
-        assert "immutable" in headers["Cache-Control"]
-        assert headers["Content-Security-Policy"] == CSP
-
-        # Uploaded files: never from a public URL.
-        assert get(f"{base}/media/events/1/agenda.pdf")[0] == 404
-        assert get(f"{base}/static/../media/events/1/agenda.pdf")[0] == 404
+        yield Server(base, tmp_path, env, process, log_path)
     finally:
         stop(process)
         log.close()
-    output = (tmp_path / "serve.log").read_text()
-    assert "Starting: gunicorn workplan.wsgi:application" in output
-    assert "--workers 1" in output
-    assert (tmp_path / "var" / "static.stamp").exists()
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)
+
+
+def test_serve_prod_starts_gunicorn_with_the_security_headers(server):
+    base = server.base
+    status, headers, body = get(f"{base}/accounts/login/")
+    assert status == 200, body[:500]
+    assert headers["Server"].startswith("gunicorn")
+    assert headers["Content-Security-Policy"] == CSP
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in headers  # plain http here: HTTPS only
+    cookie = headers["Set-Cookie"]
+    assert "csrftoken=" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+
+    # The stylesheet the page links (its hashed name), from WhiteNoise, compressed and
+    # cached for good.
+    css = re.search(rb'href="(/static/core/workplan\.[0-9a-f]{12}\.css)"', body)
+    assert css, body[:1000]
+    status, headers, content = get(base + css.group(1).decode(), **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Type"].startswith("text/css")
+    assert headers["Content-Encoding"] == "gzip"
+    assert "immutable" in headers["Cache-Control"]
+    assert headers["Content-Security-Policy"] == CSP
+
+    # Uploaded files: never from a public URL.
+    assert get(f"{base}/media/events/1/agenda.pdf")[0] == 404
+    assert get(f"{base}/static/../media/events/1/agenda.pdf")[0] == 404
+
+    output = server.output()
+    assert "Starting: gunicorn workplan.wsgi:application" in output
+    assert "--workers 1" in output
+    assert "--logger-class workplan.core.logmask.GunicornLogger" in output
+    assert (server.home / "var" / "static.stamp").exists()
+
+
+# An open survey with one invitation, in the server's database; prints the link's token.
+OPEN_SURVEY = """
+from workplan.directory.models import Office
+from workplan.surveys import services
+office = Office.objects.get(code="ROCB-AP")
+survey = services.create_survey(office=office, kind="custom", fiscal_year=2024, title="Logs")
+services.add_question(survey, kind="number", text="How many?", code="count")
+services.move_survey(survey, "open")
+services.invite(survey, [{"email": "x@customs.example"}])
+invitation = survey.invitations.get()
+raw = services.issue_token(invitation)
+invitation.save()
+print(raw)
+"""
+
+
+def wait_for(server, text: str) -> str:
+    """The server's log once it holds ``text`` (gunicorn writes each line as it is done)."""
+    deadline = time.monotonic() + 20
+    while text not in (output := server.output()):
+        assert time.monotonic() < deadline, f"{text!r} never logged:\n{output}"
+        time.sleep(0.2)
+    return output
+
+
+def test_serve_prod_logs_survey_links_masked(server):
+    """The access log (request line and referrer), Django's "Not Found" line and the error
+    log never hold a survey link's token; the masked form of the link is there instead."""
+    code, stdout, stderr = workplan("shell", "--no-imports", "-c", OPEN_SURVEY, env=server.env,
+                                    cwd=server.home, timeout=120)
+    assert code == 0, stdout + stderr
+    token = stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token), stdout
+    unknown = secrets.token_urlsafe(32)
+
+    status, _headers, body = get(f"{server.base}/surveys/r/{token}/")
+    assert status == 200 and b"How many?" in body, body[:500]
+    # A page the survey form loads sends the link as its referrer (same-origin policy).
+    status, _headers, _body = get(f"{server.base}/accounts/login/?next=/x/",
+                                  Referer=f"{server.base}/surveys/r/{token}/")
+    assert status == 200
+    # An unknown link: a 404, which Django's request logger reports with its path.
+    assert get(f"{server.base}/surveys/r/{unknown}/?token={unknown}")[0] == 404
+
+    output = wait_for(server, "Not Found: /surveys/r/[masked]/")
+    assert token not in output and unknown not in output, output
+    assert '"GET /surveys/r/[masked]/ HTTP/1.1" 200' in output, output
+    assert f'"{server.base}/surveys/r/[masked]/"' in output, output  # the referrer
+    assert '"GET /surveys/r/[masked]/?token=[masked] HTTP/1.1" 404' in output, output

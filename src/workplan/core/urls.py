@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tokens, views
+from . import tokens, views, years  # noqa: F401  (years registers ``fiscal_year``)
 
 app_name = "core"
 

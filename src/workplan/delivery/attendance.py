@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from workplan.core.xlsx import WorkbookError, XlsxLimits, read_workbook
 from workplan.directory.models import Partner, Person
 from workplan.directory.querysets import member_index
 
@@ -58,7 +59,9 @@ class SheetError(ValueError):
 # a CSV of millions of empty lines) from taking the server's memory and time.
 MAX_SHEET_ROWS = 5000  # people, below the header row
 MAX_SHEET_COLUMNS = 100
-MAX_WORKBOOK_UNPACKED = 100 * 1024 * 1024  # bytes of XML in the workbook, unpacked
+# What the workbook may unpack to (core/xlsx.py): the shared strings of 5,000 people take under
+# 2 MB; the bomb that prompted the limits unpacked 95 MB of them from a 232 KB file.
+WORKBOOK_LIMITS = XlsxLimits()
 
 
 def _bounded_rows(rows) -> list[list[str]]:
@@ -82,24 +85,14 @@ def _bounded_rows(rows) -> list[list[str]]:
     return kept
 
 
-def _open_workbook(data: bytes):
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    from workplan.core.uploads import sizes
-
+def _open_workbook(name: str, data: bytes) -> list[list[str]]:
+    """The first sheet's rows, through the one reader of uploaded workbooks (which refuses a
+    workbook that would unpack beyond ``WORKBOOK_LIMITS`` before openpyxl loads anything)."""
     try:
-        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    except (zipfile.BadZipFile, ValueError, EOFError) as error:
-        raise SheetError(_("This is not a readable Excel workbook (%(error)s).")
-                         % {"error": type(error).__name__}) from None
-    if unpacked > MAX_WORKBOOK_UNPACKED:
-        raise SheetError(_("This workbook unpacks to %(size)s, more than an attendance sheet "
-                           "can be (%(limit)s); save its first sheet alone, or as CSV.")
-                         % sizes(unpacked, MAX_WORKBOOK_UNPACKED))
+        book = read_workbook(data, name=name, limits=WORKBOOK_LIMITS)
+    except WorkbookError as error:
+        raise SheetError(str(error)) from None
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         # The rows as written, not padded to the size the file declares (which may be the
         # whole grid: 1,048,576 rows of 16,384 cells).
@@ -108,8 +101,10 @@ def _open_workbook(data: bytes):
     except SheetError:
         raise
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise SheetError(_("This is not a readable Excel workbook (%(error)s).")
-                         % {"error": type(error).__name__}) from None
+        raise SheetError(_("“%(file)s” is not a readable Excel workbook (%(error)s).")
+                         % {"file": name, "error": type(error).__name__}) from None
+    finally:
+        book.close()
 
 
 def _norm(text) -> str:
@@ -123,7 +118,7 @@ def read_sheet(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     if not data:
         raise SheetError(_("The file is empty."))
     if lower.endswith(".xlsx"):
-        rows = _open_workbook(data)
+        rows = _open_workbook(name, data)
     elif lower.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")

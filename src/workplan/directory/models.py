@@ -197,6 +197,24 @@ class Accreditation(TimeStampedModel):
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
     office_path = "person__office"
+    # Personal data like the person it belongs to, and scoped the same way: office-wide for
+    # admins, staff and viewers; a focal point sees the accreditations of their member's
+    # people, an expert their own (docs/delivery.md "Who sees what").
+    private = True
+
+    @classmethod
+    def narrow_scope(cls, user, action):
+        """What a focal point or an expert sees: the accreditations of the people they see
+        (Person.narrow_scope). Nobody changes an accreditation through a narrow role: the WCO
+        grants it and the office records it."""
+        from workplan.core.access import VIEW, focal_points
+
+        if action != VIEW:
+            return None
+        condition = Q(person__user=user)
+        for office, member in focal_points(user):
+            condition |= Q(person__office_id=office, person__member_id=member)
+        return condition
 
     class Meta:
         ordering = ["person__full_name", "area"]

@@ -1,23 +1,10 @@
-from django.urls import path, register_converter
+from django.urls import path
+
+from workplan.core.years import FiscalYearConverter  # noqa: F401  (registers ``fiscal_year``)
 
 from . import views
 
 app_name = "plans"
-
-
-class FiscalYearConverter:
-    """A fiscal year as plans name it: ``2024-2025``."""
-
-    regex = r"\d{4}-\d{4}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(FiscalYearConverter, "fiscal_year")
 
 urlpatterns = [
     path("", views.workplan_list, name="workplan_list"),

@@ -16,6 +16,8 @@ from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
+from workplan.core.years import parse_fiscal_year
+
 
 class ExportError(ValueError):
     """Bad parameters or nothing to export: the message names the parameter."""
@@ -41,6 +43,8 @@ class Param:
     choices: tuple[str, ...] | Callable[[Any], list[tuple[str, str]]] | None = None
     pattern: str | None = None  # a regular expression the whole value must match
     help: str = ""
+    # Checks the value further: raises ValueError with a message (e.g. an impossible year).
+    check: Callable[[str], Any] | None = None
 
     def options(self, user=None) -> list[tuple[str, str]] | None:
         if self.choices is None:
@@ -66,10 +70,17 @@ class Param:
             raise ExportError(_("%(name)s: %(value)r is not valid (%(help)s)")
                               % {"name": self.name, "value": value,
                                  "help": self.help or self.pattern}, self.name)
+        if self.check is not None:
+            try:
+                self.check(value)
+            except ValueError as error:
+                raise ExportError(_("%(name)s: %(problem)s")
+                                  % {"name": self.name, "problem": error}, self.name) from None
         return value
 
 
-PERIOD = Param("period", _("Fiscal year"), pattern=r"\d{4}-\d{4}", help=_("e.g. 2024-2025"))
+PERIOD = Param("period", _("Fiscal year"), pattern=r"\d{4}-\d{4}", help=_("e.g. 2024-2025"),
+               check=parse_fiscal_year)
 
 
 def office_choices(user) -> list[tuple[str, str]]:
@@ -104,11 +115,11 @@ OFFICE_WIDE = Param("office", _("Office"), default="ROCB-AP", choices=wide_offic
 
 def fiscal_year(params, name: str = "period") -> int:
     """The first calendar year of the fiscal year "2024-2025" (two consecutive years)."""
-    first, second = (int(part) for part in params[name].split("-"))
-    if second != first + 1:
-        raise ExportError(_("%(name)s: %(value)r is not a fiscal year (two consecutive years, "
-                            "e.g. 2024-2025)") % {"name": name, "value": params[name]}, name)
-    return first
+    try:
+        return parse_fiscal_year(params[name])
+    except ValueError as error:
+        raise ExportError(_("%(name)s: %(problem)s") % {"name": name, "problem": error},
+                          name) from None
 
 
 def office_for(params, user=None):

@@ -19,7 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-import workplan.plans.urls  # noqa: F401  (registers the ``fiscal_year`` path converter)
+from workplan.core import years  # also registers the ``fiscal_year`` path converter
 from workplan.core.access import VIEW
 from workplan.plans.models import WorkPlan
 
@@ -57,7 +57,8 @@ def _month(value: str | None, today: dt.date) -> tuple[int, int, str]:
     if not value:
         return today.year, today.month, ""
     match = MONTH.match(value.strip())
-    if match and 1 <= int(match.group(2)) <= 12 and 1900 <= int(match.group(1)) <= 2999:
+    if (match and 1 <= int(match.group(2)) <= 12
+            and years.FIRST_YEAR <= int(match.group(1)) <= years.LAST_YEAR):
         return int(match.group(1)), int(match.group(2)), ""
     return today.year, today.month, _(
         "“%(value)s” is not a month: write it as YYYY-MM, e.g. 2025-03. "

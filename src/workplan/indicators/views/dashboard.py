@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from workplan.core import charts
 from workplan.core.access import VIEW
+from workplan.core.years import parse_fiscal_year
 from workplan.delivery.models import Event
 from workplan.directory.models import Office, Person
 from workplan.plans.models import WorkPlan
@@ -44,9 +45,7 @@ def indicators_home(request):
 def dashboard(request, office_code: str, period: str):
     office = get_object_or_404(Office.objects.restrict(request.user, VIEW)
                                .select_related("region"), code=office_code)
-    first, second = (int(part) for part in period.split("-"))
-    if second != first + 1:
-        raise Http404(_("A fiscal year is written as two consecutive years, e.g. 2024-2025."))
+    first = parse_fiscal_year(period)  # the URL's converter has refused impossible years
     plan = (WorkPlan.objects.restrict(request.user, VIEW).select_related("office__region")
             .filter(office=office, start_year=first).first())
     today = timezone.localdate()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from workplan.core.years import parse_fiscal_year
 from workplan.delivery.models import Event, Participation, Request
 from workplan.indicators.periods import Period
 
@@ -27,7 +28,7 @@ from ..registry import (
 from ..render.xlsx import CONTENT_TYPE, workbook
 
 PERIOD_OPTIONAL = Param("period", _("Fiscal year"), required=False, pattern=r"\d{4}-\d{4}",
-                        help=_("e.g. 2024-2025; empty: every year"))
+                        help=_("e.g. 2024-2025; empty: every year"), check=parse_fiscal_year)
 
 
 def _window(params, office):

@@ -9,7 +9,9 @@ then it runs the deployment checks (errors stop it, warnings are printed), ``col
 (systemd) supervises gunicorn directly::
 
     gunicorn workplan.wsgi:application --bind 127.0.0.1:8000 --workers 2*cores+1 \\
-        --access-logfile - --timeout 120
+        --access-logfile - --timeout 120 --logger-class workplan.core.logmask.GunicornLogger
+
+The logger class masks the secrets of URLs (survey links) in the access and error logs.
 
 The default address is the loopback one: the app runs behind a TLS proxy (nginx) on the same
 machine; docs/deployment.md.
@@ -142,7 +144,9 @@ class Command(BaseCommand):
 
         argv = [sys.executable, "-m", "gunicorn", "workplan.wsgi:application",
                 "--bind", bind, "--workers", str(workers), "--timeout", str(timeout),
-                "--access-logfile", "-"]
+                "--access-logfile", "-",
+                # Survey links (the token is the credential) are masked in its logs.
+                "--logger-class", "workplan.core.logmask.GunicornLogger"]
         self.stdout.write("Starting: " + " ".join(["gunicorn", *argv[3:]]))
         sys.stdout.flush()
         sys.stderr.flush()
