@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import time
 import zipfile
 from pathlib import Path
 
@@ -287,7 +286,9 @@ def test_malformed_attendance_sheets_are_refused_with_a_message(staff, event, me
     assert not Participation.objects.exists() and files_under(media) == []
 
 
-def test_workbooks_built_to_exhaust_the_server_are_refused_quickly(staff, event):
+def test_workbooks_built_to_exhaust_the_server_are_refused(staff, event):
+    """Refused before they are read whole (how fast and in how much memory: ``make bench
+    ARGS=upload``, not a timed test)."""
     url = reverse("delivery:attendance_import", args=[event.pk])
     people, columns = "read up to 5000 people", "read up to 100 columns"
     for name, data, message in [
@@ -297,12 +298,9 @@ def test_workbooks_built_to_exhaust_the_server_are_refused_quickly(staff, event)
             ("tall.csv", b"Full name\n" + b"\n" * 3_000_000 + b"x\n", people),
             ("wide.csv", b"Full name" + b",x" * 1_000_000 + b"\n", columns)]:
         assert len(data) < 4 * 1024 * 1024  # small enough to pass the size limit
-        started = time.monotonic()
         response = staff.post(url, {"file": upload(name, data)})
-        took = time.monotonic() - started
         assert response.status_code == 400, name
         assert message in field_errors(response), (name, field_errors(response))
-        assert took < 10, f"{name} took {took:.1f} s"
     assert not Participation.objects.exists()
     # The control: the same workbook, as written, is read.
     response = staff.post(url, {"file": upload("fine.xlsx", _xlsx(
