@@ -1,17 +1,15 @@
+"""The Django admin's pages of core, and what the other apps' admin pages share.
+
+The admin is for the installation's operators (superusers) only: ``core.adminsite`` refuses
+everyone else at the site, before any page. So the pages here are not scoped to offices (an
+operator sees every office); office admins and staff work in the app's pages, which are.
+"""
+
 from django import forms
 from django.contrib import admin
 
-from .access import VIEW
 from .concurrency import add_version_field, claim_version, stale_message
 from .models import Membership
-
-
-class RestrictedAdminMixin:
-    """Lists (and opens) only the rows the signed-in user may see: ``restrict(user, VIEW)``,
-    the same scope as the pages. Superusers see everything."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user, VIEW)
 
 
 class VersionedAdminForm(forms.ModelForm):
@@ -56,7 +54,7 @@ class VersionedAdminForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(RestrictedAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "office", "role", "member", "created"]
     list_filter = ["role", "office"]
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name",
