@@ -4,9 +4,10 @@ Office admins and staff work in the app's own pages, which are scoped by ``restr
 admin is not (its add forms, history pages, autocomplete and inlines see every office), so
 it opens to nobody else. ``OperatorAdminSite`` is the default admin site
 (``core.apps.OperatorAdminConfig``, in ``INSTALLED_APPS`` in place of
-``django.contrib.admin``): every model registered with ``admin.site`` or ``@admin.register`` is behind the same gate, and every
-admin URL (index, lists, add, change, delete, history and its records, autocomplete, the
-admin's password change) sends anyone else to the admin's sign-in page.
+``django.contrib.admin``): every model registered with ``admin.site`` or ``@admin.register``
+is behind the same gate, and every admin URL (index, lists, add, change, delete, history and
+its records, autocomplete, the admin's password change) sends anyone else to the admin's
+sign-in page.
 """
 
 from __future__ import annotations
