@@ -77,7 +77,7 @@ def test_grant_role_errors_change_nothing(django_user_model, office, other_offic
         grant("bo", "ROCB-AP", "focal_point")
     with pytest.raises(CommandError, match="no member with ISO code 'XXX'"):
         grant("bo", "ROCB-AP", "focal_point", "--member", "XXX")
-    with pytest.raises(CommandError, match="KEN is no member of the region of ROCB-AP"):
+    with pytest.raises(CommandError, match="The member KEN is not of the region of ROCB-AP"):
         grant("bo", "ROCB-AP", "focal_point", "--member", "KEN")
     assert not Membership.objects.exists()
     assert grant("bo", "ROCB-ESA", "focal_point", "--member", "ken") == \
@@ -86,7 +86,7 @@ def test_grant_role_errors_change_nothing(django_user_model, office, other_offic
 
 def test_revoke_role_command(django_user_model, office, other_office):
     user = django_user_model.objects.create_user("cy", password="x-unused-9")
-    with pytest.raises(CommandError, match="cy holds no role in ROCB-AP"):
+    with pytest.raises(CommandError, match="There is no role of cy in ROCB-AP to take away"):
         revoke("cy", "ROCB-AP")
     with pytest.raises(CommandError, match="no user 'nobody'"):
         revoke("nobody", "ROCB-AP")
@@ -103,8 +103,8 @@ def test_an_office_keeps_at_least_one_admin(django_user_model, office, other_off
     bo = django_user_model.objects.create_user("bo", password="x-unused-9")
     grant("ana", "ROCB-AP", "admin")
     grant("ana", "ROCB-ESA", "admin")
-    message = ("ana is the only admin of ROCB-AP: an office keeps at least one admin. "
-               "Make someone else admin of ROCB-AP first.")
+    message = ("ROCB-AP must keep at least one admin, and ana is its only one. Make someone "
+               "else admin of ROCB-AP first.")
     for command, args in (("grant_role", ["staff"]), ("grant_role", ["viewer"]),
                           ("revoke_role", [])):
         with pytest.raises(CommandError) as refused:
@@ -115,13 +115,13 @@ def test_an_office_keeps_at_least_one_admin(django_user_model, office, other_off
     grant("bo", "ROCB-AP", "admin")
     bo.is_active = False
     bo.save()
-    with pytest.raises(CommandError, match="only admin of ROCB-AP"):
+    with pytest.raises(CommandError, match="ROCB-AP must keep at least one admin, and ana"):
         revoke("ana", "ROCB-AP")
     bo.is_active = True
     bo.save()
     # with another admin, the first may step down; now bo is the one that must stay
     assert grant("ana", "ROCB-AP", "staff") == "ana is now Office staff of ROCB-AP"
-    with pytest.raises(CommandError, match="bo is the only admin of ROCB-AP"):
+    with pytest.raises(CommandError, match="at least one admin, and bo is its only one"):
         revoke("bo", "ROCB-AP")
     assert role_of(bo, office) == "admin" and role_of(ana, other_office) == "admin"
 
@@ -130,13 +130,13 @@ def test_the_rules_are_the_service_s(django_user_model, office):
     """Future office-administration pages call the service: they get the same refusals."""
     ana = django_user_model.objects.create_user("ana", password="x-unused-9")
     assign_role(ana, office, Role.ADMIN)
-    with pytest.raises(RoleError, match="only admin of ROCB-AP"):
+    with pytest.raises(RoleError, match="ROCB-AP must keep at least one admin"):
         assign_role(ana, office, Role.VIEWER)
-    with pytest.raises(RoleError, match="only admin of ROCB-AP"):
+    with pytest.raises(RoleError, match="ROCB-AP must keep at least one admin"):
         revoke_role(ana, office)
     with pytest.raises(RoleError, match="speaks for a member"):
         assign_role(ana, office, Role.FOCAL_POINT)
-    with pytest.raises(RoleError, match="owner is no role"):
+    with pytest.raises(RoleError, match="No role is called owner"):
         assign_role(ana, office, "owner")
     assert role_of(ana, office) == "admin"
     # a role that is no focal point's keeps no member
@@ -246,3 +246,47 @@ def test_the_migration_takes_back_what_roles_gave(django_user_model, make_user, 
     assert role_of(old_admin, office) == "admin"  # the roles themselves stay
     migration.take_back_admin_access(apps, None)  # run again: nothing left to do
     assert flags(auditor) == (True, ["Auditors"])
+
+
+def test_the_operators_admin_changes_roles_through_the_service(client, django_user_model,
+                                                               office):
+    """The admin's office roles page (operators only) gives the same refusals as the command
+    line, on the form, and changes nothing when it refuses."""
+    root = django_user_model.objects.create_superuser("root", "root@x.org", "unused-pw-1")
+    ana = django_user_model.objects.create_user("ana", password="x-unused-9")
+    bo = django_user_model.objects.create_user("bo", password="x-unused-9")
+    admin_role = assign_role(ana, office, Role.ADMIN)
+    client.force_login(root)
+    change = reverse("admin:core_membership_change", args=[admin_role.pk])
+    response = client.post(change, {"role": "staff"})
+    assert response.status_code == 200
+    assert "ROCB-AP must keep at least one admin, and ana is its only one" in \
+        response.content.decode()
+    assert role_of(ana, office) == "admin"
+    response = client.post(reverse("admin:core_membership_delete", args=[admin_role.pk]),
+                           {"post": "yes"})
+    assert response.status_code == 302 and response["Location"] == change
+    assert "ROCB-AP must keep at least one admin, and ana is its only one" in \
+        client.get(change).content.decode()
+    assert role_of(ana, office) == "admin"
+    add = reverse("admin:core_membership_add")
+    lao = Member.objects.get(iso3="LAO")
+    response = client.post(add, {"user": ana.pk, "office": office.pk, "role": "viewer"})
+    assert "There is a role of ana in ROCB-AP already" in response.content.decode()
+    response = client.post(add, {"user": bo.pk, "office": office.pk, "role": "focal_point"})
+    assert "speaks for a member" in response.content.decode()
+    assert role_of(bo, office) is None
+    response = client.post(add, {"user": bo.pk, "office": office.pk, "role": "admin",
+                                 "member": lao.pk})
+    assert response.status_code == 302
+    bo_role = Membership.objects.get(user=bo, office=office)
+    assert (bo_role.role, bo_role.member) == ("admin", None)  # an admin speaks for no member
+    # with a second admin, ana may be demoted; then bo is the one who must stay
+    assert client.post(change, {"role": "staff"}).status_code == 302
+    assert role_of(ana, office) == "staff"
+    delete_bo = reverse("admin:core_membership_delete", args=[bo_role.pk])
+    assert client.post(delete_bo, {"post": "yes"}).status_code == 302
+    assert role_of(bo, office) == "admin"
+    assert client.post(change, {"role": "admin"}).status_code == 302
+    assert client.post(delete_bo, {"post": "yes"}).status_code == 302
+    assert role_of(bo, office) is None and role_of(ana, office) == "admin"

@@ -41,9 +41,41 @@ def _refuse_if_last_admin(user, office) -> None:
               .exclude(user=user))
     if not others.exists():
         raise RoleError(_(
-            "%(user)s is the only admin of %(office)s: an office keeps at least one admin. "
-            "Make someone else admin of %(office)s first.")
+            "%(office)s must keep at least one admin, and %(user)s is its only one. Make "
+            "someone else admin of %(office)s first.")
             % {"user": user.get_username(), "office": office.code})
+
+
+def check_assign(user, office, role: str, *, member=None):
+    """What ``assign_role`` would refuse, without changing anything: raises ``RoleError``,
+    or returns the member the role keeps (None unless a focal point's). Forms call it to
+    show the refusal on the form."""
+    if role not in Role.values:
+        raise RoleError(_("No role is called %(role)s (give one of: %(roles)s).")
+                        % {"role": role, "roles": ", ".join(Role.values)})
+    if role == Role.FOCAL_POINT and member is None:
+        raise RoleError(_("A member focal point speaks for a member: give the member."))
+    if role != Role.FOCAL_POINT:
+        member = None
+    elif member.region_id != office.region_id:
+        raise RoleError(_("The member %(member)s is not of the region of %(office)s.")
+                        % {"member": member.iso3, "office": office.code})
+    current = Membership.objects.filter(user=user, office=office).first()
+    if current is not None and current.role == Role.ADMIN and role != Role.ADMIN:
+        _refuse_if_last_admin(user, office)
+    return member
+
+
+def check_revoke(user, office) -> Membership:
+    """What ``revoke_role`` would refuse, without changing anything: raises ``RoleError``, or
+    returns the membership it would remove."""
+    current = Membership.objects.filter(user=user, office=office).first()
+    if current is None:
+        raise RoleError(_("There is no role of %(user)s in %(office)s to take away.")
+                        % {"user": user.get_username(), "office": office.code})
+    if current.role == Role.ADMIN:
+        _refuse_if_last_admin(user, office)
+    return current
 
 
 @transaction.atomic
@@ -51,23 +83,11 @@ def assign_role(user, office, role: str, *, member=None) -> Membership:
     """Give ``user`` the role ``role`` in ``office``, replacing any role they held there.
 
     The new role replaces what the old one gave (a demoted admin keeps nothing of it). A
-    focal point speaks for a member; other roles have none. Demoting the office's only admin
-    is refused (``RoleError``), and changes nothing.
+    focal point speaks for a member of the office's region; other roles have none. Demoting
+    the office's only admin is refused (``RoleError``), and changes nothing.
     """
-    if role not in Role.values:
-        raise RoleError(_("%(role)s is no role (give one of: %(roles)s)")
-                        % {"role": role, "roles": ", ".join(Role.values)})
-    if role == Role.FOCAL_POINT and member is None:
-        raise RoleError(_("A member focal point speaks for a member: give the member."))
-    if role != Role.FOCAL_POINT:
-        member = None
-    elif member.region_id != office.region_id:
-        raise RoleError(_("%(member)s is no member of the region of %(office)s.")
-                        % {"member": member.iso3, "office": office.code})
     office = _lock_office(office)
-    current = Membership.objects.filter(user=user, office=office).first()
-    if current is not None and current.role == Role.ADMIN and role != Role.ADMIN:
-        _refuse_if_last_admin(user, office)
+    member = check_assign(user, office, role, member=member)
     membership, _created = Membership.objects.update_or_create(
         user=user, office=office, defaults={"role": role, "member": member})
     _forget_memberships(user)
@@ -82,12 +102,7 @@ def revoke_role(user, office) -> Membership:
     user holds no role there, or is the office's only admin.
     """
     office = _lock_office(office)
-    current = Membership.objects.filter(user=user, office=office).first()
-    if current is None:
-        raise RoleError(_("%(user)s holds no role in %(office)s.")
-                        % {"user": user.get_username(), "office": office.code})
-    if current.role == Role.ADMIN:
-        _refuse_if_last_admin(user, office)
+    current = check_revoke(user, office)
     current.delete()
     _forget_memberships(user)
     return current
