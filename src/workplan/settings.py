@@ -94,7 +94,8 @@ CSRF_TRUSTED_ORIGINS = env_list("WORKPLAN_CSRF_TRUSTED_ORIGINS", [])
 # --- Applications -----------------------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, for operators (superusers) only: core/adminsite.py.
+    "workplan.core.apps.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

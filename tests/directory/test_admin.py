@@ -1,5 +1,5 @@
-"""The admin of the directory, framework, indicators and core models: every page opens, and
-members are found by their aliases."""
+"""The admin of the directory, framework, indicators and core models: every page opens for an
+operator, members are found by their aliases, and office users are not let in."""
 
 import pytest
 from django.contrib import admin
@@ -65,19 +65,28 @@ def test_indicator_admin_filters_by_measure(admin_client, seed_plan):
     assert all(i.measure == "manual" for i in response.context["cl"].result_list)
 
 
-def test_admin_lists_are_scoped_like_the_pages(client, make_user, other_office, office):
+def test_the_admin_is_closed_to_office_users(client, make_user, other_office, office):
+    """Office admins work in the app's pages; the admin, which is not scoped to offices, sends
+    them to its sign-in page, even with ``is_staff`` and the model permissions. An operator
+    sees every office there."""
     from django.contrib.auth.models import Permission
 
     user = make_user("admin", office=other_office, is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(
-        codename__in=["view_member", "view_office", "view_membership"]))
+        codename__in=["view_member", "view_office", "view_membership", "change_member"]))
     client.force_login(user)
-    response = client.get(reverse("admin:directory_member_changelist"))
-    assert [m.iso3 for m in response.context["cl"].result_list] == ["KEN"]
-    response = client.get(reverse("admin:directory_office_changelist"))
-    assert [o.code for o in response.context["cl"].result_list] == ["ROCB-ESA"]
     lao = Member.objects.get(iso3="LAO")
-    response = client.get(reverse("admin:directory_member_change", args=[lao.pk]))
-    assert response.status_code == 302  # "does not exist" → back to the index
-    response = client.get(reverse("admin:core_membership_changelist"))
-    assert {m.office_id for m in response.context["cl"].result_list} == {other_office.pk}
+    for url in (reverse("admin:directory_member_changelist"),
+                reverse("admin:directory_office_changelist"),
+                reverse("admin:directory_member_change", args=[lao.pk]),
+                reverse("admin:core_membership_changelist")):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login")), url
+    response = client.post(reverse("admin:directory_member_change", args=[lao.pk]),
+                           {"name": "Renamed", "iso3": "LAO", "region": office.region_id})
+    assert response.status_code == 302
+    assert Member.objects.get(pk=lao.pk).name != "Renamed"
+    client.force_login(make_user(None, is_superuser=True, is_staff=True))
+    response = client.get(reverse("admin:directory_office_changelist"))
+    assert {o.code for o in response.context["cl"].result_list} >= {"ROCB-AP", "ROCB-ESA"}

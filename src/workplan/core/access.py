@@ -57,6 +57,13 @@ def office_ids(user, action: str = VIEW, roles=None) -> list[int] | None:
             if action in ROLE_ACTIONS.get(role, ()) and (roles is None or role in roles)]
 
 
+def role_offices(user) -> list[int]:
+    """Offices where ``user`` holds a role, whichever. A person record linked to the user (an
+    expert's profile, their deployments) opens only within these: a user whose role in an
+    office was revoked sees nothing of it, even what was about them."""
+    return [office for office, _role, _member in memberships(user)]
+
+
 def focal_points(user) -> list[tuple[int, int]]:
     """(office id, member id) for which ``user`` is a member focal point."""
     return [(office, member) for office, role, member in memberships(user)

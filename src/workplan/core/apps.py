@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,12 @@ class CoreConfig(AppConfig):
     name = "workplan.core"
     label = "core"
     verbose_name = _("Core")
+
+
+class OperatorAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` whose ``admin.site`` lets in operators only
+    (``core.adminsite.OperatorAdminSite``). Kept here, not beside the site: this module is
+    imported while the apps load, before models may be."""
+
+    default = False  # named in INSTALLED_APPS; ``workplan.core`` itself is CoreConfig
+    default_site = "workplan.core.adminsite.OperatorAdminSite"

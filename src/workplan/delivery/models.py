@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from workplan.core.access import CHANGE, VIEW, RestrictedQuerySet, focal_points
+from workplan.core.access import CHANGE, VIEW, RestrictedQuerySet, focal_points, role_offices
 from workplan.core.models import TimeStampedModel, VersionedModel
 
 from .querysets import EventQuerySet, FundingQuerySet, ParticipationQuerySet, RequestQuerySet
@@ -218,7 +218,7 @@ class Event(VersionedModel):
         events they were deployed to."""
         if action != VIEW:
             return None
-        condition = Q(pk__in=Participation.objects.filter(
+        condition = Q(office_id__in=role_offices(user), pk__in=Participation.objects.filter(
             person__user=user, person__user__isnull=False, role=Participation.Role.EXPERT,
         ).values("event_id"))
         through = cls.beneficiaries.through
@@ -402,7 +402,8 @@ class Participation(TimeStampedModel):
         """Focal points see their own member's officials; experts their own deployments."""
         if action != VIEW:
             return None
-        condition = Q(person__user=user, person__user__isnull=False)
+        condition = Q(event__office_id__in=role_offices(user), person__user=user,
+                      person__user__isnull=False)
         for office, member in focal_points(user):
             condition |= Q(event__office_id=office, member_id=member)
         return condition

@@ -4,14 +4,11 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from workplan.core.access import VIEW
-from workplan.core.admin import RestrictedAdminMixin
-
 from .models import Member, MemberGroup, Office, Partner, Person, Region
 
 
 @admin.register(Region)
-class RegionAdmin(RestrictedAdminMixin, admin.ModelAdmin):
+class RegionAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "member_count"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
@@ -25,7 +22,7 @@ class RegionAdmin(RestrictedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+class OfficeAdmin(SimpleHistoryAdmin):
     list_display = ["code", "short_name", "name", "region", "city", "fiscal_year_start_month"]
     list_filter = ["region"]
     search_fields = ["code", "name", "short_name", "city"]
@@ -33,7 +30,7 @@ class OfficeAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+class MemberAdmin(SimpleHistoryAdmin):
     list_display = ["name", "iso3", "region", "sub_region", "sie", "joined"]
     list_filter = ["region", "sub_region", "sie"]
     # "aliases" is a JSON list: icontains matches inside it ("Dem. Rep" finds Lao PDR).
@@ -43,7 +40,7 @@ class MemberAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MemberGroup)
-class MemberGroupAdmin(RestrictedAdminMixin, admin.ModelAdmin):
+class MemberGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "member_count"]
     list_filter = ["region"]
     search_fields = ["name", "aliases"]
@@ -52,7 +49,7 @@ class MemberGroupAdmin(RestrictedAdminMixin, admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "members":
-            kwargs["queryset"] = Member.objects.restrict(request.user, VIEW).order_by("name")
+            kwargs["queryset"] = Member.objects.order_by("region__name", "name")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
@@ -72,7 +69,7 @@ class PartnerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "office", "member", "partner", "position", "gender", "email"]
     list_filter = ["office", "gender", "member__sub_region"]
     search_fields = ["full_name", "email", "position", "member__name", "partner__name"]

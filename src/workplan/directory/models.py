@@ -167,11 +167,13 @@ class Person(TimeStampedModel):
 
     @classmethod
     def narrow_scope(cls, user, action):
-        from workplan.core.access import VIEW, focal_points
+        from workplan.core.access import VIEW, focal_points, role_offices
 
+        # Their own record, in the offices where they still hold a role.
+        own = Q(user=user, office_id__in=role_offices(user))
         if action != VIEW:
-            return Q(user=user) if action == "change" else None
-        condition = Q(user=user)
+            return own if action == "change" else None
+        condition = own
         for office, member in focal_points(user):
             condition |= Q(office_id=office, member_id=member)
         return condition

@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from workplan.core.admin import RestrictedAdminMixin
-
 from .models import Milestone, Objective, StrategicPlan
 
 
@@ -21,7 +19,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(StrategicPlan)
-class StrategicPlanAdmin(RestrictedAdminMixin, admin.ModelAdmin):
+class StrategicPlanAdmin(admin.ModelAdmin):
     list_display = ["title", "region", "start_year", "end_year", "objective_count"]
     list_filter = ["region"]
     search_fields = ["title"]
@@ -37,7 +35,7 @@ class StrategicPlanAdmin(RestrictedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(RestrictedAdminMixin, admin.ModelAdmin):
+class ObjectiveAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "strategic_plan", "milestone_count"]
     list_filter = ["strategic_plan"]
     search_fields = ["code", "title"]

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F
 from simple_history.admin import SimpleHistoryAdmin
 
-from workplan.core.admin import RestrictedAdminMixin, VersionedAdminForm
+from workplan.core.admin import VersionedAdminForm
 
 from .models import Adoption, Indicator, Instrument, Target, Value
 
@@ -12,7 +12,7 @@ URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(SimpleHistoryAdmin):
     form = VersionedAdminForm
     list_display = ["text", "action", "position", "measure", "measure_locked"]
     list_filter = ["measure", "measure_locked", "action__work_plan"]
@@ -22,7 +22,7 @@ class IndicatorAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+class TargetAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "fiscal_year", "quarter", "target", "baseline"]
     list_filter = ["fiscal_year", "quarter", "indicator__action__work_plan"]
     search_fields = ["indicator__text", "indicator__action__code"]
@@ -46,7 +46,7 @@ class TargetAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Value)
-class ValueAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+class ValueAdmin(SimpleHistoryAdmin):
     """Values are reviewed on the KPI page (a second person approves); here the review
     fields are read-only, so the admin cannot bypass the review."""
 
@@ -63,7 +63,7 @@ class ValueAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+class InstrumentAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "kind", "top_status_label", "position"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
@@ -71,7 +71,7 @@ class InstrumentAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Adoption)
-class AdoptionAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+class AdoptionAdmin(SimpleHistoryAdmin):
     list_display = ["member", "instrument", "status", "since", "recorded_by"]
     list_filter = ["instrument", "status", "member__sub_region"]
     search_fields = ["member__name", "member__iso3", "instrument__name", "instrument__code",

@@ -1,42 +1,18 @@
 """Administration of plans: imported records, mostly read as imported.
 
 Plans come from the importer; the admin is for looking things up, fixing a title or a kind,
-and reading the import log. Lists are scoped to the offices of the signed-in user
-(``restrict``), like every other page.
+and reading the import log. Like the whole admin, for the installation's operators only
+(``core.adminsite``): until the plan editor exists, an operator corrects a title or a kind
+here for an office.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from workplan.core.access import ADMINISTER, CHANGE, VIEW, can
 from workplan.indicators.models import Indicator
 
 from .models import Action, ActionActivity, ActionReference, Activity, ImportRun, Pillar, WorkPlan
-
-
-class OfficeScopedAdmin(admin.ModelAdmin):
-    """Shows the rows of the user's offices; changes need CHANGE there, deletes ADMINISTER."""
-
-    office_of = None  # callable(obj) -> office id
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user, VIEW)
-
-    def _office(self, obj):
-        return self.office_of(obj) if self.office_of else None
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if allowed and obj is not None and self.office_of:
-            return can(request.user, CHANGE, self._office(obj))
-        return allowed
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        if allowed and obj is not None and self.office_of:
-            return can(request.user, ADMINISTER, self._office(obj))
-        return allowed
 
 
 class ReadOnlyInline:
@@ -59,7 +35,7 @@ class PillarInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(WorkPlan)
-class WorkPlanAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
+class WorkPlanAdmin(SimpleHistoryAdmin):
     list_display = ["title", "office", "period", "strategic_plan", "action_count",
                     "activity_count", "modified"]
     list_filter = ["office", "period"]
@@ -69,7 +45,6 @@ class WorkPlanAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
                        "source_sha256", "warnings", "created", "modified"]
     fields = ["title", *readonly_fields]
     inlines = [PillarInline]
-    office_of = staticmethod(lambda plan: plan.office_id)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
@@ -87,13 +62,12 @@ class WorkPlanAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Pillar)
-class PillarAdmin(OfficeScopedAdmin):
+class PillarAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "work_plan"]
     list_filter = ["work_plan__office", "work_plan"]
     search_fields = ["title"]
     list_select_related = ["work_plan"]
     readonly_fields = ["work_plan", "number"]
-    office_of = staticmethod(lambda pillar: pillar.work_plan.office_id)
 
     def has_add_permission(self, request):
         return False
@@ -142,7 +116,7 @@ class ActionActivityInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
+class ActionAdmin(SimpleHistoryAdmin):
     list_display = ["code", "short_text", "work_plan", "upon_request", "rocb_specific"]
     list_filter = ["work_plan__office", "work_plan", "upon_request", "rocb_specific",
                    "pillar__number"]
@@ -152,7 +126,6 @@ class ActionAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
     fields = ["work_plan", "pillar", "code", "letter", "position", "text", "upon_request",
               "rocb_specific", "source_line"]
     inlines = [ReferenceInline, IndicatorInline, ActionActivityInline]
-    office_of = staticmethod(lambda action: action.work_plan.office_id)
 
     def has_add_permission(self, request):
         return False
@@ -175,7 +148,7 @@ class ActivityLinkInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
+class ActivityAdmin(SimpleHistoryAdmin):
     list_display = ["short_title", "kind", "work_plan", "member_count", "source_line"]
     list_filter = ["kind", "work_plan__office", "work_plan"]
     search_fields = ["title", "members__iso3", "members__name"]
@@ -185,7 +158,6 @@ class ActivityAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
               "source_line"]
     filter_horizontal = ["members"]
     inlines = [ActivityLinkInline]
-    office_of = staticmethod(lambda activity: activity.work_plan.office_id)
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -205,7 +177,7 @@ class ActivityAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(OfficeScopedAdmin):
+class ImportRunAdmin(admin.ModelAdmin):
     """The import log: read-only."""
 
     list_display = ["created", "office", "work_plan", "outcome", "source_name", "user"]

@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from workplan.core.admin import RestrictedAdminMixin, VersionedAdminForm
+from workplan.core.admin import VersionedAdminForm
 
 from .models import Publication
 
 
 @admin.register(Publication)
-class PublicationAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+class PublicationAdmin(SimpleHistoryAdmin):
     form = VersionedAdminForm
     list_display = ["title", "kind", "date", "office", "member"]
     list_filter = ["kind", "office"]

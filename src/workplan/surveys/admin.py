@@ -1,4 +1,4 @@
-"""Administration of surveys: looking things up, scoped to the user's offices like every page.
+"""Administration of surveys (operators only, like the whole admin): looking things up.
 
 Respondents' records (invitations, responses) are read-only here: answers are changed by
 their respondents, through their link, and nowhere else. Token hashes are never shown.
@@ -7,7 +7,7 @@ their respondents, through their link, and nowhere else. Token hashes are never 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from workplan.core.admin import RestrictedAdminMixin, VersionedAdminForm
+from workplan.core.admin import VersionedAdminForm
 
 from .models import Answer, Invitation, Question, Response, Survey
 
@@ -22,7 +22,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+class SurveyAdmin(SimpleHistoryAdmin):
     form = VersionedAdminForm
     list_display = ["title", "office", "kind", "status", "fiscal_year", "opens_on", "closes_on",
                     "anonymous"]
@@ -36,7 +36,7 @@ class SurveyAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+class QuestionAdmin(SimpleHistoryAdmin):
     form = VersionedAdminForm
     list_display = ["text", "survey", "position", "kind", "code", "required"]
     list_filter = ["kind", "survey__kind"]
@@ -45,7 +45,7 @@ class QuestionAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
     raw_id_fields = ["survey"]
 
 
-class ReadOnlyAdmin(RestrictedAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
