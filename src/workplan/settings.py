@@ -26,8 +26,6 @@ Environment:
     WORKPLAN_EMAIL_USE_TLS, WORKPLAN_FROM_EMAIL   the SMTP server (default localhost:25)
     WORKPLAN_LOG_LEVEL      default INFO
     WORKPLAN_SURVEY_IP_LIMIT  requests per client address to survey links in 10 minutes (300)
-    WORKPLAN_IATI_ORG_REF   the IATI organisation identifier in the IATI export (default: the
-                            placeholder XM-DAC-00000)
 """
 
 import os
@@ -280,9 +278,8 @@ WORKPLAN_MAX_SHEET = 5 * 1024 * 1024  # bytes; attendance sheets (XLSX or CSV)
 
 # --- Reports ----------------------------------------------------------------------------------
 
-# The IATI organisation identifier of the office publishing the IATI file: "XM-DAC-00000" is a
-# placeholder (the file says so) until the office registers its own (docs/reports.md).
-WORKPLAN_IATI_ORG_REF = os.environ.get("WORKPLAN_IATI_ORG_REF", "XM-DAC-00000")
+# The IATI organisation identifier is a setting of each office (directory.Office.iati_org_ref,
+# docs/reports.md), not of the installation.
 
 # --- Survey links -----------------------------------------------------------------------------
 

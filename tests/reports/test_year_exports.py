@@ -308,7 +308,42 @@ def iati_schema():
     return etree.XMLSchema(etree.parse(str(schema)))
 
 
-def test_iati_activities_validate_and_carry_the_funding(year, iati_schema, settings):
+def iati_export(office, *, now=None) -> bytes:
+    """The office's 2024-2025 IATI file, exported on ``now`` (default: today)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from workplan.indicators.periods import Period
+    from workplan.reports.data.iati import iati_file
+    from workplan.reports.render.iati import render_iati
+
+    if now is None:
+        return exporters.get("iati-activities").run({"period": "2024-2025"}).content
+    period = Period(2024, 0, office.fiscal_year_start_month)
+    events = Event.objects.filter(office=office, start_date__gte=period.start,
+                                  start_date__lte=period.end)
+    moment = timezone.make_aware(dt.datetime.combine(now, dt.time(12)))
+    return render_iati(iati_file(office, period, events, now=moment))
+
+
+@pytest.fixture
+def iati_office(year):
+    year.office.iati_org_ref = "XM-DAC-47066"
+    year.office.save(update_fields=["iati_org_ref"])
+    return year.office
+
+
+def test_iati_export_needs_the_offices_identifier(year):
+    year.office.iati_org_ref = ""
+    year.office.save(update_fields=["iati_org_ref"])
+    with pytest.raises(ExportError) as caught:
+        exporters.get("iati-activities").run({"period": "2024-2025"})
+    assert caught.value.param == "office"
+    assert "ROCB-AP has no IATI organisation identifier" in str(caught.value)
+
+
+def test_iati_activities_validate_and_carry_the_funding(iati_office, iati_schema):
     from decimal import Decimal
 
     from lxml import etree
@@ -319,14 +354,15 @@ def test_iati_activities_validate_and_carry_the_funding(year, iati_schema, setti
     assert result.filename == "rocb-ap-iati-activities-2024-2025.xml"
     root = etree.fromstring(result.content)
     iati_schema.assertValid(root.getroottree())
-    events = Event.objects.filter(office=year.office, start_date__gte="2024-07-01",
+    events = Event.objects.filter(office=iati_office, start_date__gte="2024-07-01",
                                   start_date__lte="2025-06-30")
     activities = root.findall("iati-activity")
     assert len(activities) == events.count()
     identifiers = [a.findtext("iati-identifier") for a in activities]
     assert len(set(identifiers)) == len(identifiers)
-    assert all(i.startswith("XM-DAC-00000-ROCB-AP-E") for i in identifiers)
-    assert "is a placeholder" in result.content.decode()
+    assert all(i.startswith("XM-DAC-47066-ROCB-AP-E") for i in identifiers)
+    assert {r.get("ref") for r in root.iterfind("iati-activity/reporting-org")} \
+        == {"XM-DAC-47066"}
     cash = sum(f.amount for f in Funding.objects.filter(event__in=events, in_kind=False))
     budgets = sum(Decimal(v.text) for v in root.iterfind("iati-activity/budget/value"))
     incoming = sum(Decimal(t.findtext("value")) for t in root.iterfind(
@@ -338,10 +374,51 @@ def test_iati_activities_validate_and_carry_the_funding(year, iati_schema, setti
         assert activity.find("sector").get("code") == "33120"
     held = [a for a in activities if a.find("activity-status").get("code") == "4"]
     assert len(held) == events.filter(status="held").count()
-    settings.WORKPLAN_IATI_ORG_REF = "XM-DAC-47066"
-    again = exporters.get("iati-activities").run({"period": "2024-2025"}).content
-    assert b"placeholder" not in again and b"<iati-identifier>XM-DAC-47066-ROCB-AP-E" in again
-    iati_schema.assertValid(etree.fromstring(again).getroottree())
+
+
+@pytest.mark.parametrize("today", [None, "2025-01-15"], ids=["finished-year", "year-in-progress"])
+def test_iati_export_passes_the_standard_ruleset_and_codelists(iati_office, iati_schema, today):
+    """IATI's Standard Ruleset and codelist rules (tests/standards/iati_rules.py), on the year
+    exported after it ended and in its middle: no error and no warning."""
+    import datetime as dt
+
+    from lxml import etree
+
+    from tests.standards.iati_rules import evaluate
+
+    day = dt.date.fromisoformat(today) if today else dt.date.today()
+    content = iati_export(iati_office, now=day if today else None)
+    iati_schema.assertValid(etree.fromstring(content).getroottree())
+    findings = evaluate(content, day)
+    assert not findings, "\n".join(map(str, findings[:40]))
+    if today:  # in the middle of the year, the future is planned, not actual
+        root = etree.fromstring(content)
+        statuses = {a.find("activity-status").get("code") for a in root.iter("iati-activity")}
+        assert "1" in statuses and "4" in statuses
+        assert all(dt.date.fromisoformat(d) <= day for d in root.xpath(
+            "//activity-date[@type='2' or @type='4']/@iso-date | //transaction-date/@iso-date"))
+
+
+def test_the_iati_evaluator_catches_a_planted_fault(iati_office):
+    """The evaluator is no rubber stamp: a transaction dated tomorrow (11.2.1), a recipient
+    share that breaks the sum (3.1.2) and an unknown sector code (9.76.1) are each found."""
+    import datetime as dt
+
+    from lxml import etree
+
+    from tests.standards.iati_rules import evaluate
+
+    today = dt.date.today()
+    root = etree.fromstring(iati_export(iati_office))
+    assert not evaluate(etree.tostring(root), today)
+    transaction = root.find("iati-activity/transaction/transaction-date")
+    transaction.set("iso-date", (today + dt.timedelta(days=1)).isoformat())
+    several = next(a for a in root.iter("iati-activity")
+                   if len(a.findall("recipient-country")) > 1)
+    several.find("recipient-country").set("percentage", "1.00")
+    root.find("iati-activity/sector").set("code", "99999")
+    found = {f.rule for f in evaluate(etree.tostring(root), today)}
+    assert {"11.2.1", "3.1.2", "9.76.1"} <= found
 
 
 # --- the XLSX lists -----------------------------------------------------------------------------
