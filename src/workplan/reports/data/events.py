@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from workplan.core.links import absolute
 from workplan.delivery.models import Event, EventAction, EventPartner, Funding
 
 MANY = 5  # beneficiaries named one by one up to this many; beyond, "officials of 12 members"
@@ -255,5 +256,5 @@ def event_facts(events, *, region_id: int | None = None,
             experts=row["n_experts"], partners=partners.get(pk, []),
             funding=funding.get(pk, []), actions=[code for _r, code, _a in served],
             action_ids=[action_id for _r, _c, action_id in served],
-            url=reverse("delivery:event_detail", args=[pk])))
+            url=absolute(reverse("delivery:event_detail", args=[pk]))))
     return found

@@ -1,0 +1,88 @@
+"""The standards' own validators, as the tests call them.
+
+The npm ones live in ``tools/validators/node_modules`` (``make install-test`` runs ``npm ci``
+there from the committed package-lock.json); the Nu HTML Checker needs Java (Debian's
+``default-jre-headless``); ``qpdf`` is Debian's. When one is missing the test skips saying
+how to install it; under CI (WORKPLAN_NO_SKIP=1, tests/conftest.py) a skip is a failure, so
+a missing validator can never pass for a clean result.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+VALIDATORS = ROOT / "tools" / "validators"
+NODE_MODULES = VALIDATORS / "node_modules"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+REDOCLY = NODE_MODULES / "@redocly" / "cli" / "bin" / "cli.js"
+ICAL_JS = NODE_MODULES / "ical.js" / "dist" / "ical.js"
+INSTALL = "run `make install-test` (npm ci in tools/validators)"
+
+
+def need(path: Path, what: str) -> Path:
+    if not path.exists():
+        pytest.skip(f"{what} is not installed at {path.relative_to(ROOT)}: {INSTALL}")
+    return path
+
+
+def need_tool(name: str, package: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        pytest.skip(f"`{name}` is not installed: apt-get install {package} (.ci/run does)")
+    return found
+
+
+def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=VALIDATORS, timeout=600,
+                          **kwargs)
+
+
+# --- iCalendar -----------------------------------------------------------------------------
+
+
+def icalendar_problems(content: bytes) -> list[str]:
+    """What the ``icalendar`` package finds, parsing strictly: any property it could not
+    parse (it records those in ``errors`` instead of raising), a relative URL, a VEVENT
+    without UID, DTSTAMP or DTSTART."""
+    from urllib.parse import urlsplit
+
+    from icalendar import Calendar
+
+    problems = []
+    try:
+        calendars = Calendar.from_ical(content, multiple=True)
+    except ValueError as error:
+        return [f"icalendar cannot parse it: {error}"]
+    if len(calendars) != 1:
+        problems.append(f"{len(calendars)} VCALENDAR objects")
+    for calendar in calendars:
+        for component in calendar.walk():
+            problems += [f"{component.name}: {name}: {error}" for name, error in component.errors]
+        for event in calendar.walk("VEVENT"):
+            uid = event.get("UID")
+            for name in ("UID", "DTSTAMP", "DTSTART"):
+                if name not in event:
+                    problems.append(f"{uid}: no {name}")
+            url = event.get("URL")
+            if url is not None:
+                parts = urlsplit(str(url))
+                if not (parts.scheme and parts.netloc):
+                    problems.append(f"{uid}: URL {url} is not an absolute URI")
+    return problems
+
+
+def icaljs_problems(files: list[Path]) -> dict[str, list[str]]:
+    """What ical.js (tools/validators/check-ical.mjs) finds, per file."""
+    need(ICAL_JS, "ical.js")
+    done = run(["node", "check-ical.mjs", *map(str, files)])
+    try:
+        return json.loads(done.stdout)
+    except json.JSONDecodeError:
+        raise AssertionError(f"check-ical.mjs failed: {done.stderr or done.stdout}") from None
