@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from workplan.core.models import Role
 
-from .tools import icaljs_problems, icalendar_problems
+from .tools import icalendar_problems, icaljs_problems
 
 pytestmark = pytest.mark.django_db
 
