@@ -86,3 +86,30 @@ def icaljs_problems(files: list[Path]) -> dict[str, list[str]]:
         return json.loads(done.stdout)
     except json.JSONDecodeError:
         raise AssertionError(f"check-ical.mjs failed: {done.stderr or done.stdout}") from None
+
+
+# --- OpenAPI -------------------------------------------------------------------------------
+
+
+def redocly_problems(schema_path: Path) -> dict:
+    """Redocly CLI's lint of an OpenAPI file with the committed rule set
+    (tools/validators/redocly.yaml): ``{"totals": {...}, "problems": [...]}``."""
+    import os
+
+    need(REDOCLY, "Redocly CLI")
+    env = dict(os.environ, REDOCLY_TELEMETRY="off", REDOCLY_SUPPRESS_UPDATE_NOTICE="true",
+               NO_COLOR="1")
+    done = run(["node", str(REDOCLY), "lint", str(schema_path), "--config", "redocly.yaml",
+                "--format", "json", "--max-problems", "1000"], env=env)
+    try:
+        return json.loads(done.stdout)
+    except json.JSONDecodeError:
+        raise AssertionError(f"redocly lint failed: {done.stderr or done.stdout}") from None
+
+
+def openapi_spec_problems(schema: dict) -> list[str]:
+    """Every error openapi-spec-validator finds (OpenAPI 3.0 meta-schema and its checks)."""
+    from openapi_spec_validator import OpenAPIV30SpecValidator
+
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in OpenAPIV30SpecValidator(schema).iter_errors()]
