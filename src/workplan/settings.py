@@ -229,6 +229,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns when it is missing
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = Path(__file__).resolve().parent / "core" / "site_root"
 # Uploaded files (event attachments, publications) are private: nothing serves MEDIA_URL, not
 # Django and not the web server (docs/deployment.md). They are sent only by views that check
 # access (delivery "attachment_download", reports "publication_file"), as downloads

@@ -40,6 +40,14 @@ def docx_bytes(year, django_db_blocker):
         return exporters.get("annual-report").run({"period": "2024-2025"}).content
 
 
+@pytest.fixture(scope="module")
+def pdf_bytes(year, django_db_blocker):
+    """The annual report's PDF, typeset once for the tests that only read it."""
+    with django_db_blocker.unblock():
+        return exporters.get("annual-report").run({"period": "2024-2025",
+                                                   "format": "pdf"}).content
+
+
 @pytest.fixture
 def report(year):
     return annual_report(year.plan, today=year.today)
@@ -135,6 +143,46 @@ def test_the_charts_reach_word_as_pictures(year, docx_bytes):
             and p.text.startswith("Figure")][0] == "Figure 1. Events held by level and kind"
 
 
+def test_every_picture_of_the_word_report_has_alternative_text(docx_bytes):
+    """Word's "Alt Text" of each chart: its caption and its data in words."""
+    from tests.standards.tools import docx_pictures_without_alt
+
+    assert docx_pictures_without_alt(docx_bytes) == []
+    document = Document(io.BytesIO(docx_bytes))
+    alts = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+    assert alts[0].startswith("Events held by level and kind. ") and len(alts[0]) > 40
+
+
+def test_the_pdf_is_pdf_ua_titled_and_clean_for_qpdf(pdf_bytes, tmp_path):
+    from tests.standards.tools import pdf_problems
+
+    assert pdf_problems(pdf_bytes, tmp_path) == []
+
+
+def test_the_word_and_pdf_checks_catch_a_planted_fault(docx_bytes, pdf_bytes, tmp_path):
+    """A picture without alt text, a PDF whose viewers would not show its title, and a PDF
+    with a broken cross-reference table are each caught."""
+    import zipfile
+
+    from tests.standards.tools import docx_pictures_without_alt, pdf_problems
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as source, \
+            zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = re.sub(rb'descr="[^"]*"', b'descr=""', data, count=1)
+            target.writestr(item, data)
+    assert len(docx_pictures_without_alt(out.getvalue())) == 1
+    hidden = pdf_bytes.replace(b"/DisplayDocTitle true", b"/DisplayDocTitlX true", 1)
+    assert hidden != pdf_bytes
+    assert any("DisplayDocTitle" in p for p in pdf_problems(hidden, tmp_path))
+    xref = pdf_bytes.rindex(b"startxref")
+    broken = pdf_bytes[:xref] + b"startxref\n12345\n%%EOF\n"
+    assert any("qpdf --check" in p for p in pdf_problems(broken, tmp_path))
+
+
 def test_the_annexes_add_up(year, report):
     office = year.office
     totals = report.annex_totals
@@ -169,21 +217,19 @@ def test_abbreviations_are_those_the_text_uses(year, report, docx_bytes):
         a for a, _m in report.abbreviations]
 
 
-def test_pdf_and_html_say_the_same(year, report, django_db_blocker):
+def test_pdf_and_html_say_the_same(year, report, pdf_bytes):
     html = exporters.get("annual-report").run({"period": "2024-2025",
                                                "format": "html"}).content.decode()
     assert html.count("<svg") == 5 and html.count('class="event"') == report.events_total
     for figure in report.figures:
         assert f'<span class="figure__value">{figure.text}</span>' in html
-    pdf = exporters.get("annual-report").run({"period": "2024-2025", "format": "pdf"})
-    assert pdf.filename == "rocb-ap-annual-report-2024-2025.pdf"
-    assert pdf.content.startswith(b"%PDF-")
+    assert pdf_bytes.startswith(b"%PDF-")
     needs("pdftotext")
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True,
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf_bytes, capture_output=True,
                           check=True).stdout.decode()
     assert "2. Executive summary" in text and "Annex 2: Annual Work Plan 2025-2026" in text
     assert f"{report.board.participants_total:,}" in text
-    pages = subprocess.run(["pdfinfo", "-"], input=pdf.content, capture_output=True,
+    pages = subprocess.run(["pdfinfo", "-"], input=pdf_bytes, capture_output=True,
                            check=True).stdout.decode()
     assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) > 20
 
@@ -195,9 +241,8 @@ def pdf_pages(pdf: bytes) -> list[str]:
     return text.split("\f")
 
 
-def test_the_pdf_contents_give_the_pages_the_chapters_start_on(year):
-    pdf = exporters.get("annual-report").run({"period": "2024-2025", "format": "pdf"}).content
-    pages = pdf_pages(pdf)
+def test_the_pdf_contents_give_the_pages_the_chapters_start_on(year, pdf_bytes):
+    pages = pdf_pages(pdf_bytes)
     assert "Contents" in pages[1]
     for chapter in ("2. Executive summary", "4. Achievement of the key performance indicators",
                     "Annex 2: Annual Work Plan 2025-2026", "Abbreviations"):
@@ -223,14 +268,13 @@ def test_the_pdf_sets_what_staff_typed_as_text_not_as_typesetting(year):
     assert "Workshop " + hostile in text and "Summary " + hostile in text
 
 
-def test_the_pdf_embeds_the_reports_font(year):
+def test_the_pdf_embeds_the_reports_font(year, pdf_bytes):
     import typst
 
     needs("pdffonts")
     if "Liberation Sans" not in typst.Fonts().families():
         pytest.skip("fonts-liberation is not installed")
-    pdf = exporters.get("annual-report").run({"period": "2024-2025", "format": "pdf"}).content
-    fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True,
+    fonts = subprocess.run(["pdffonts", "-"], input=pdf_bytes, capture_output=True,
                            check=True).stdout.decode()
     assert "LiberationSans-Bold" in fonts and "LiberationSans " in fonts.replace("\n", " ")
 

@@ -113,3 +113,59 @@ def openapi_spec_problems(schema: dict) -> list[str]:
 
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
             for e in OpenAPIV30SpecValidator(schema).iter_errors()]
+
+
+# --- Word and PDF --------------------------------------------------------------------------
+
+
+def docx_pictures_without_alt(content: bytes) -> list[str]:
+    """The pictures of a DOCX (every ``wp:docPr`` of a drawing, inline or floating) whose
+    alternative text (``descr``) is missing or blank, by their name."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    missing = []
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        parts = [n for n in archive.namelist()
+                 if n.startswith("word/") and n.endswith(".xml") and "/_rels/" not in n]
+        for name in parts:
+            root = etree.fromstring(archive.read(name))
+            for doc_pr in root.iter(f"{{{wp}}}docPr"):
+                if not (doc_pr.get("descr") or "").strip():
+                    missing.append(f"{name}: picture {doc_pr.get('name')!r}")
+    return missing
+
+
+def pdf_problems(content: bytes, tmp_path: Path) -> list[str]:
+    """What ``qpdf --check`` reports, and what PDF/UA-1 asks of the catalog and the document
+    information: a title (shown by viewers: /ViewerPreferences/DisplayDocTitle true), a
+    language (/Lang), a tagged document (/MarkInfo/Marked and a structure tree)."""
+    qpdf = need_tool("qpdf", "qpdf")
+    path = tmp_path / "checked.pdf"
+    path.write_bytes(content)
+    problems = []
+    check = run([qpdf, "--check", str(path)])
+    if check.returncode != 0 or "No syntax or stream encoding errors" not in check.stdout:
+        problems.append(f"qpdf --check: {(check.stderr or check.stdout).strip()[:500]}")
+        return problems
+    dump = run([qpdf, "--json", "--json-key=qpdf", str(path)])
+    objects = json.loads(dump.stdout)["qpdf"][1]
+
+    def resolve(ref):
+        return objects.get(f"obj:{ref}", {}).get("value", {}) if isinstance(ref, str) else ref
+
+    trailer = objects["trailer"]["value"]
+    catalog, info = resolve(trailer["/Root"]), resolve(trailer.get("/Info", {}))
+    if not str(info.get("/Title", "")).removeprefix("u:").strip():
+        problems.append("no document title (/Info /Title)")
+    if not str(catalog.get("/Lang", "")).removeprefix("u:").strip():
+        problems.append("no language (/Lang)")
+    if resolve(catalog.get("/ViewerPreferences", {})).get("/DisplayDocTitle") is not True:
+        problems.append("viewers do not show the title (/ViewerPreferences/DisplayDocTitle)")
+    if resolve(catalog.get("/MarkInfo", {})).get("/Marked") is not True \
+            or "/StructTreeRoot" not in catalog:
+        problems.append("not a tagged PDF (/MarkInfo/Marked, /StructTreeRoot)")
+    return problems
