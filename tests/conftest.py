@@ -7,27 +7,15 @@ Expected failures (xfail) are left alone.
 Shared fixtures: ``office`` (ROCB-AP, loaded by the data migration), ``seed_bytes`` and
 ``seed_plan`` (the published 2024-2025 plan, imported), ``make_user(role)`` (a user holding
 that role in ROCB-AP).
-
-Speed: about 300 tests import the seed plan. ``import_seed`` (used by ``seed_plan`` and
-``more_plans``) reads each plan text once per test process (``read_plan``: decoding, parsing,
-assembling, matching member names) and hands each import a copy of that document, so an
-import only writes. The write itself is the importer's own, in each test's transaction, so
-nothing changes for SQLite, PostgreSQL or pytest-django's rollback. The cache key holds what
-reading depends on: the bytes, the office, the fiscal year asked for and the region's members
-(codes, names and aliases) as the database has them now.
 """
 
-import copy
-import hashlib
 import itertools
 import os
-from unittest import mock
 
 import pytest
 
 from workplan.core.models import Membership, Role
 from workplan.directory.models import Office
-from workplan.plans import services as plan_services
 from workplan.plans.services import import_plan
 from workplan.plans.textplan.synthetic import sample_bytes
 
@@ -78,35 +66,9 @@ def seed_bytes():
     return sample_bytes()
 
 
-_READ_PLANS: dict[tuple, object] = {}
-
-
-def _read_plan_once(data: bytes, office, *, period=None):
-    """``plans.services.read_plan``, remembered per process (see the module's docstring)."""
-    from workplan.directory.models import Member
-
-    members = tuple(Member.objects.filter(region_id=office.region_id).order_by("iso3")
-                    .values_list("iso3", "name", "aliases"))
-    key = (hashlib.sha256(data).hexdigest(), office.code, office.short_name, period,
-           repr(members))
-    if key not in _READ_PLANS:
-        _READ_PLANS[key] = _real_read_plan(data, office, period=period)
-    return copy.deepcopy(_READ_PLANS[key])
-
-
-_real_read_plan = plan_services.read_plan
-
-
-def import_seed(data: bytes, office, **kwargs):
-    """``import_plan`` with the plan text read once per process (fixtures only: the tests of
-    the importer itself call ``import_plan``)."""
-    with mock.patch.object(plan_services, "read_plan", _read_plan_once):
-        return import_plan(data, office, **kwargs)
-
-
 @pytest.fixture
 def seed_plan(office, seed_bytes):
-    return import_seed(seed_bytes, office, source_name="seed.txt").work_plan
+    return import_plan(seed_bytes, office, source_name="seed.txt").work_plan
 
 
 @pytest.fixture
@@ -146,8 +108,8 @@ def more_plans(office, seed_plan, seed_bytes):
     and a plan twice the seed's size as 2025-2026 (so the latest plan changes)."""
     from workplan.plans.textplan.synthetic import scaled_plan_text
 
-    import_seed(seed_bytes, office, period="2023-2024", source_name="older.txt")
-    return import_seed(scaled_plan_text(2).encode(), office, period="2025-2026",
+    import_plan(seed_bytes, office, period="2023-2024", source_name="older.txt")
+    return import_plan(scaled_plan_text(2).encode(), office, period="2025-2026",
                        source_name="scaled.txt").work_plan
 
 
