@@ -27,8 +27,18 @@ $(BASE_STAMP): requirements/base.lock pyproject.toml | $(BIN)/python
 	@rm -f $(TEST_STAMP)
 	@touch $@
 
-$(TEST_STAMP): $(BASE_STAMP) requirements/test.lock
+VALIDATORS := tools/validators
+NPM_STAMP  := $(VALIDATORS)/node_modules/.stamp
+
+$(TEST_STAMP): $(BASE_STAMP) requirements/test.lock $(NPM_STAMP)
 	$(BIN)/pip install --require-hashes -r requirements/test.lock
+	@touch $@
+
+# The standards' validators from npm (Nu HTML Checker, axe-core, Redocly CLI, ical.js), exactly
+# as package-lock.json pins them; no install scripts (vnu-jar's would fetch a Java runtime:
+# the system's is used). Needs only the npm registry.
+$(NPM_STAMP): $(VALIDATORS)/package.json $(VALIDATORS)/package-lock.json
+	cd $(VALIDATORS) && npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
 run: $(BASE_STAMP)

@@ -26,8 +26,6 @@ Environment:
     WORKPLAN_EMAIL_USE_TLS, WORKPLAN_FROM_EMAIL   the SMTP server (default localhost:25)
     WORKPLAN_LOG_LEVEL      default INFO
     WORKPLAN_SURVEY_IP_LIMIT  requests per client address to survey links in 10 minutes (300)
-    WORKPLAN_IATI_ORG_REF   the IATI organisation identifier in the IATI export (default: the
-                            placeholder XM-DAC-00000)
 """
 
 import os
@@ -232,6 +230,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns when it is missing
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = Path(__file__).resolve().parent / "core" / "site_root"
 # Uploaded files (event attachments, publications) are private: nothing serves MEDIA_URL, not
 # Django and not the web server (docs/deployment.md). They are sent only by views that check
 # access (delivery "attachment_download", reports "publication_file"), as downloads
@@ -281,9 +281,8 @@ WORKPLAN_MAX_SHEET = 5 * 1024 * 1024  # bytes; attendance sheets (XLSX or CSV)
 
 # --- Reports ----------------------------------------------------------------------------------
 
-# The IATI organisation identifier of the office publishing the IATI file: "XM-DAC-00000" is a
-# placeholder (the file says so) until the office registers its own (docs/reports.md).
-WORKPLAN_IATI_ORG_REF = os.environ.get("WORKPLAN_IATI_ORG_REF", "XM-DAC-00000")
+# The IATI organisation identifier is a setting of each office (directory.Office.iati_org_ref,
+# docs/reports.md), not of the installation.
 
 # --- Survey links -----------------------------------------------------------------------------
 
@@ -349,6 +348,34 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "LICENSE": {"name": "Proprietary: the data and the API belong to the office running "
+                        "this installation"},
+    "CONTACT": {"name": "The office running this installation"},
+    # Every tag an operation carries (the first path segment after /api/v1/), described; the
+    # linter (tools/validators/redocly.yaml) refuses an undefined one.
+    "TAGS": [
+        {"name": "accreditations", "description": "Experts accredited by area."},
+        {"name": "actions", "description": "Actions of the annual work plans."},
+        {"name": "activities", "description": "Planned activities of the work plans."},
+        {"name": "events", "description": "Events held (or planned): dates, place, members."},
+        {"name": "exports", "description": "The exporters (reports, lists, IATI, calendar)."},
+        {"name": "indicators", "description": "KPIs of the actions, targets and baselines."},
+        {"name": "iptt", "description": "The indicator performance tracking table."},
+        {"name": "me", "description": "The signed-in user and their roles."},
+        {"name": "members", "description": "WCO Members of the office's region."},
+        {"name": "objectives", "description": "Objectives of the Regional Strategic Plan."},
+        {"name": "offices", "description": "The regional offices."},
+        {"name": "participations", "description": "Who took part in which event."},
+        {"name": "partners", "description": "Donors, RTCs, RILO, the WCO Secretariat."},
+        {"name": "people", "description": "Participants, experts and contacts."},
+        {"name": "requests", "description": "Members' requests for assistance."},
+        {"name": "strategic-plans", "description": "Regional Strategic Plans."},
+        {"name": "surveys", "description": "Needs, evaluation and follow-up surveys."},
+        {"name": "values", "description": "KPI values entered with their evidence."},
+        {"name": "work-plans", "description": "Annual work plans."},
+    ],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "workplan.api.schema.postprocess"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Self-hosted UI (drf-spectacular-sidecar): no CDN, for users behind firewalls.
     "SWAGGER_UI_DIST": "SIDECAR",

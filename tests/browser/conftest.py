@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from .standards import collect
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the
 # database calls the test makes while it runs ("You cannot call this from an async context").
@@ -27,10 +28,16 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.browser)
+    # The Nu HTML Checker's test reads what every other browser test loaded: it goes last.
+    last = [item for item in items if item.get_closest_marker("after_browser_tests")]
+    for item in last:
+        items.remove(item)
+    items.extend(last)
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives a real browser (tests/browser)")
+    config.addinivalue_line("markers", "after_browser_tests: runs after every other test")
 
 
 @pytest.fixture(scope="session")
@@ -75,6 +82,7 @@ def page(browser, live_server):
     """A fresh browser context (no cookies) at desktop size, with ``base_url`` set to the live
     server; JavaScript errors on any page fail the test."""
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="en-GB")
+    collect(context)  # the HTML it loads goes to the Nu HTML Checker (standards.py)
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors: list[str] = []

@@ -38,6 +38,7 @@ from tests.test_permission_matrix import PAGES, app_patterns, url_for
 
 from .a11y import format_problems, page_problems
 from .helpers import DESKTOP, sign_in
+from .standards import collect
 
 world = test_permission_matrix.world  # the fixture: the test world of the permission matrix
 
@@ -98,6 +99,7 @@ def check_pages(page, urls, landmarks=None) -> list[str]:
 def anonymous_failures(browser, live_server, world) -> list[str]:
     """The pages of someone not signed in, in a context of their own (no session)."""
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="en-GB")
+    collect(context)  # the HTML it loads goes to the Nu HTML Checker (standards.py)
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors: list[str] = []

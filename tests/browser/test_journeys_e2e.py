@@ -28,6 +28,7 @@ from tests.conftest import TEST_PASSWORD
 
 from .a11y import assert_accessible
 from .helpers import shot, sign_in
+from .standards import collect
 
 SCREEN = {"width": 1280, "height": 800}
 
@@ -35,6 +36,7 @@ SCREEN = {"width": 1280, "height": 800}
 def _new_page(browser, live_server):
     """A second person's browser: a context of its own (its own cookies)."""
     context = browser.new_context(base_url=live_server.url, viewport=SCREEN, locale="en-GB")
+    collect(context)  # the HTML it loads goes to the Nu HTML Checker (standards.py)
     context.set_default_timeout(15_000)
     return context, context.new_page()
 

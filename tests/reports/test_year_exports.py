@@ -41,6 +41,14 @@ def docx_bytes(year, django_db_blocker):
         return exporters.get("annual-report").run({"period": "2024-2025"}).content
 
 
+@pytest.fixture(scope="module")
+def pdf_bytes(year, django_db_blocker):
+    """The annual report's PDF, typeset once for the tests that only read it."""
+    with django_db_blocker.unblock():
+        return exporters.get("annual-report").run({"period": "2024-2025",
+                                                   "format": "pdf"}).content
+
+
 @pytest.fixture
 def report(year):
     return annual_report(year.plan, today=year.today)
@@ -138,6 +146,46 @@ def test_the_charts_reach_word_as_pictures(year, docx_bytes):
             and p.text.startswith("Figure")][0] == "Figure 1. Events held by level and kind"
 
 
+def test_every_picture_of_the_word_report_has_alternative_text(docx_bytes):
+    """Word's "Alt Text" of each chart: its caption and its data in words."""
+    from tests.standards.tools import docx_pictures_without_alt
+
+    assert docx_pictures_without_alt(docx_bytes) == []
+    document = Document(io.BytesIO(docx_bytes))
+    alts = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+    assert alts[0].startswith("Events held by level and kind. ") and len(alts[0]) > 40
+
+
+def test_the_pdf_is_pdf_ua_titled_and_clean_for_qpdf(pdf_bytes, tmp_path):
+    from tests.standards.tools import pdf_problems
+
+    assert pdf_problems(pdf_bytes, tmp_path) == []
+
+
+def test_the_word_and_pdf_checks_catch_a_planted_fault(docx_bytes, pdf_bytes, tmp_path):
+    """A picture without alt text, a PDF whose viewers would not show its title, and a PDF
+    with a broken cross-reference table are each caught."""
+    import zipfile
+
+    from tests.standards.tools import docx_pictures_without_alt, pdf_problems
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as source, \
+            zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = re.sub(rb'descr="[^"]*"', b'descr=""', data, count=1)
+            target.writestr(item, data)
+    assert len(docx_pictures_without_alt(out.getvalue())) == 1
+    hidden = pdf_bytes.replace(b"/DisplayDocTitle true", b"/DisplayDocTitlX true", 1)
+    assert hidden != pdf_bytes
+    assert any("DisplayDocTitle" in p for p in pdf_problems(hidden, tmp_path))
+    xref = pdf_bytes.rindex(b"startxref")
+    broken = pdf_bytes[:xref] + b"startxref\n12345\n%%EOF\n"
+    assert any("qpdf --check" in p for p in pdf_problems(broken, tmp_path))
+
+
 def test_the_annexes_add_up(year, report):
     office = year.office
     totals = report.annex_totals
@@ -172,21 +220,19 @@ def test_abbreviations_are_those_the_text_uses(year, report, docx_bytes):
         a for a, _m in report.abbreviations]
 
 
-def test_pdf_and_html_say_the_same(year, report, django_db_blocker):
+def test_pdf_and_html_say_the_same(year, report, pdf_bytes):
     html = exporters.get("annual-report").run({"period": "2024-2025",
                                                "format": "html"}).content.decode()
     assert html.count("<svg") == 5 and html.count('class="event"') == report.events_total
     for figure in report.figures:
         assert f'<span class="figure__value">{figure.text}</span>' in html
-    pdf = exporters.get("annual-report").run({"period": "2024-2025", "format": "pdf"})
-    assert pdf.filename == "rocb-ap-annual-report-2024-2025.pdf"
-    assert pdf.content.startswith(b"%PDF-")
+    assert pdf_bytes.startswith(b"%PDF-")
     needs("pdftotext")
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True,
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf_bytes, capture_output=True,
                           check=True).stdout.decode()
     assert "2. Executive summary" in text and "Annex 2: Annual Work Plan 2025-2026" in text
     assert f"{report.board.participants_total:,}" in text
-    pages = subprocess.run(["pdfinfo", "-"], input=pdf.content, capture_output=True,
+    pages = subprocess.run(["pdfinfo", "-"], input=pdf_bytes, capture_output=True,
                            check=True).stdout.decode()
     assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) > 20
 
@@ -198,9 +244,8 @@ def pdf_pages(pdf: bytes) -> list[str]:
     return text.split("\f")
 
 
-def test_the_pdf_contents_give_the_pages_the_chapters_start_on(year):
-    pdf = exporters.get("annual-report").run({"period": "2024-2025", "format": "pdf"}).content
-    pages = pdf_pages(pdf)
+def test_the_pdf_contents_give_the_pages_the_chapters_start_on(year, pdf_bytes):
+    pages = pdf_pages(pdf_bytes)
     assert "Contents" in pages[1]
     for chapter in ("2. Executive summary", "4. Achievement of the key performance indicators",
                     "Annex 2: Annual Work Plan 2025-2026", "Abbreviations"):
@@ -226,14 +271,13 @@ def test_the_pdf_sets_what_staff_typed_as_text_not_as_typesetting(year):
     assert "Workshop " + hostile in text and "Summary " + hostile in text
 
 
-def test_the_pdf_embeds_the_reports_font(year):
+def test_the_pdf_embeds_the_reports_font(year, pdf_bytes):
     import typst
 
     needs("pdffonts")
     if "Liberation Sans" not in typst.Fonts().families():
         pytest.skip("fonts-liberation is not installed")
-    pdf = exporters.get("annual-report").run({"period": "2024-2025", "format": "pdf"}).content
-    fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True,
+    fonts = subprocess.run(["pdffonts", "-"], input=pdf_bytes, capture_output=True,
                            check=True).stdout.decode()
     assert "LiberationSans-Bold" in fonts and "LiberationSans " in fonts.replace("\n", " ")
 
@@ -311,7 +355,42 @@ def iati_schema():
     return etree.XMLSchema(etree.parse(str(schema)))
 
 
-def test_iati_activities_validate_and_carry_the_funding(year, iati_schema, settings):
+def iati_export(office, *, now=None) -> bytes:
+    """The office's 2024-2025 IATI file, exported on ``now`` (default: today)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from workplan.indicators.periods import Period
+    from workplan.reports.data.iati import iati_file
+    from workplan.reports.render.iati import render_iati
+
+    if now is None:
+        return exporters.get("iati-activities").run({"period": "2024-2025"}).content
+    period = Period(2024, 0, office.fiscal_year_start_month)
+    events = Event.objects.filter(office=office, start_date__gte=period.start,
+                                  start_date__lte=period.end)
+    moment = timezone.make_aware(dt.datetime.combine(now, dt.time(12)))
+    return render_iati(iati_file(office, period, events, now=moment))
+
+
+@pytest.fixture
+def iati_office(year):
+    year.office.iati_org_ref = "XM-DAC-47066"
+    year.office.save(update_fields=["iati_org_ref"])
+    return year.office
+
+
+def test_iati_export_needs_the_offices_identifier(year):
+    year.office.iati_org_ref = ""
+    year.office.save(update_fields=["iati_org_ref"])
+    with pytest.raises(ExportError) as caught:
+        exporters.get("iati-activities").run({"period": "2024-2025"})
+    assert caught.value.param == "office"
+    assert "ROCB-AP has no IATI organisation identifier" in str(caught.value)
+
+
+def test_iati_activities_validate_and_carry_the_funding(iati_office, iati_schema):
     from decimal import Decimal
 
     from lxml import etree
@@ -322,14 +401,15 @@ def test_iati_activities_validate_and_carry_the_funding(year, iati_schema, setti
     assert result.filename == "rocb-ap-iati-activities-2024-2025.xml"
     root = etree.fromstring(result.content)
     iati_schema.assertValid(root.getroottree())
-    events = Event.objects.filter(office=year.office, start_date__gte="2024-07-01",
+    events = Event.objects.filter(office=iati_office, start_date__gte="2024-07-01",
                                   start_date__lte="2025-06-30")
     activities = root.findall("iati-activity")
     assert len(activities) == events.count()
     identifiers = [a.findtext("iati-identifier") for a in activities]
     assert len(set(identifiers)) == len(identifiers)
-    assert all(i.startswith("XM-DAC-00000-ROCB-AP-E") for i in identifiers)
-    assert "is a placeholder" in result.content.decode()
+    assert all(i.startswith("XM-DAC-47066-ROCB-AP-E") for i in identifiers)
+    assert {r.get("ref") for r in root.iterfind("iati-activity/reporting-org")} \
+        == {"XM-DAC-47066"}
     cash = sum(f.amount for f in Funding.objects.filter(event__in=events, in_kind=False))
     budgets = sum(Decimal(v.text) for v in root.iterfind("iati-activity/budget/value"))
     incoming = sum(Decimal(t.findtext("value")) for t in root.iterfind(
@@ -341,10 +421,51 @@ def test_iati_activities_validate_and_carry_the_funding(year, iati_schema, setti
         assert activity.find("sector").get("code") == "33120"
     held = [a for a in activities if a.find("activity-status").get("code") == "4"]
     assert len(held) == events.filter(status="held").count()
-    settings.WORKPLAN_IATI_ORG_REF = "XM-DAC-47066"
-    again = exporters.get("iati-activities").run({"period": "2024-2025"}).content
-    assert b"placeholder" not in again and b"<iati-identifier>XM-DAC-47066-ROCB-AP-E" in again
-    iati_schema.assertValid(etree.fromstring(again).getroottree())
+
+
+@pytest.mark.parametrize("today", [None, "2025-01-15"], ids=["finished-year", "year-in-progress"])
+def test_iati_export_passes_the_standard_ruleset_and_codelists(iati_office, iati_schema, today):
+    """IATI's Standard Ruleset and codelist rules (tests/standards/iati_rules.py), on the year
+    exported after it ended and in its middle: no error and no warning."""
+    import datetime as dt
+
+    from lxml import etree
+
+    from tests.standards.iati_rules import evaluate
+
+    day = dt.date.fromisoformat(today) if today else dt.date.today()
+    content = iati_export(iati_office, now=day if today else None)
+    iati_schema.assertValid(etree.fromstring(content).getroottree())
+    findings = evaluate(content, day)
+    assert not findings, "\n".join(map(str, findings[:40]))
+    if today:  # in the middle of the year, the future is planned, not actual
+        root = etree.fromstring(content)
+        statuses = {a.find("activity-status").get("code") for a in root.iter("iati-activity")}
+        assert "1" in statuses and "4" in statuses
+        assert all(dt.date.fromisoformat(d) <= day for d in root.xpath(
+            "//activity-date[@type='2' or @type='4']/@iso-date | //transaction-date/@iso-date"))
+
+
+def test_the_iati_evaluator_catches_a_planted_fault(iati_office):
+    """The evaluator is no rubber stamp: a transaction dated tomorrow (11.2.1), a recipient
+    share that breaks the sum (3.1.2) and an unknown sector code (9.76.1) are each found."""
+    import datetime as dt
+
+    from lxml import etree
+
+    from tests.standards.iati_rules import evaluate
+
+    today = dt.date.today()
+    root = etree.fromstring(iati_export(iati_office))
+    assert not evaluate(etree.tostring(root), today)
+    transaction = root.find("iati-activity/transaction/transaction-date")
+    transaction.set("iso-date", (today + dt.timedelta(days=1)).isoformat())
+    several = next(a for a in root.iter("iati-activity")
+                   if len(a.findall("recipient-country")) > 1)
+    several.find("recipient-country").set("percentage", "1.00")
+    root.find("iati-activity/sector").set("code", "99999")
+    found = {f.rule for f in evaluate(etree.tostring(root), today)}
+    assert {"11.2.1", "3.1.2", "9.76.1"} <= found
 
 
 # --- the XLSX lists -----------------------------------------------------------------------------

@@ -40,7 +40,45 @@ CONFLICT = ("Someone saved the record after the version you sent, or other recor
             "need it: nothing was written.", DETAIL)
 
 
+ACTIONS = {
+    "list": "List {plural}",
+    "retrieve": "Get one {singular}",
+    "create": "Create {article} {singular}",
+    "update": "Replace {article} {singular}",
+    "partial_update": "Change {article} {singular}",
+    "destroy": "Delete {article} {singular}",
+}
+
+# Operations of views that serve no model of their own.
+SUMMARIES = {
+    "exports_list": "List the exporters",
+    "exports_run": "Run an exporter (its file)",
+    "iptt_retrieve": "The IPTT of a work plan",
+    "me_retrieve": "The signed-in user and their roles",
+    "work_plans_retrieve": "Get one work plan",
+}
+
+
 class WorkplanSchema(AutoSchema):
+    def get_summary(self):
+        """A short title for every operation (API documentation lists operations by it):
+        the verb of the action and the records it concerns, e.g. "List events"."""
+        if self.get_operation_id() in SUMMARIES:
+            return SUMMARIES[self.get_operation_id()]
+        action = getattr(self.view, "action", None) or self.method.lower()
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        if model is None:
+            serializer = getattr(self.view, "serializer_class", None)
+            model = getattr(getattr(serializer, "Meta", None), "model", None)
+        tag = (self.get_tags() or ["record"])[0].replace("-", " ")
+        singular = str(model._meta.verbose_name) if model else tag
+        plural = str(model._meta.verbose_name_plural) if model else tag
+        article = "an" if singular[:1].lower() in "aeiou" else "a"
+        if action in ACTIONS:
+            return ACTIONS[action].format(plural=plural, singular=singular, article=article)
+        words = action.replace("_", " ")
+        return f"{singular[:1].upper()}{singular[1:]}: {words}"
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         action = getattr(self.view, "action", None)
@@ -81,7 +119,7 @@ class ExpandableExtension(OpenApiSerializerFieldExtension):
         if field.many:
             return build_array_type(one)
         if field.allow_null:
-            one = {"oneOf": [key, whole], "nullable": True}
+            one = {"oneOf": [key, whole], "nullable": True}  # see ``_bounds_30``
         return one
 
 
@@ -95,3 +133,60 @@ class TokenScheme(OpenApiAuthenticationExtension):
         scheme["description"] = ("A personal API token (``wpt_...``), created on the “API "
                                  "tokens” page: ``Authorization: Token wpt_...``.")
         return scheme
+
+
+def _bounds_30(node, components=None) -> None:
+    """OpenAPI 3.0 fixes: the boolean ``exclusiveMaximum``/``exclusiveMinimum``
+    (drf-spectacular's digit limit of a decimal field) are read as 3.1's numbers by the
+    example validators that linters run: drop the open bound (the server still refuses too
+    many digits, naming the field). ``nullable`` is only allowed beside a ``type``: on a
+    ``oneOf`` it moves into the alternatives that have one; a nullable reference to an object
+    schema (``allOf: [$ref]``) says ``type: object``."""
+    components = components or {}
+    if isinstance(node, dict):
+        if node.get("nullable") and "type" not in node and len(node.get("allOf", ())) == 1:
+            target = node["allOf"][0].get("$ref", "").rsplit("/", 1)[-1]
+            kind = components.get(target, {}).get("type")
+            if kind:
+                node["type"] = kind
+        if node.get("nullable") and "type" not in node and "oneOf" in node:
+            node.pop("nullable")
+            for alternative in node["oneOf"]:
+                if "type" in alternative:
+                    alternative["nullable"] = True
+        for side, flag in (("maximum", "exclusiveMaximum"), ("minimum", "exclusiveMinimum")):
+            if node.get(flag) is True:
+                node.pop(flag)
+                node.pop(side, None)
+        for value in node.values():
+            _bounds_30(value, components)
+    elif isinstance(node, list):
+        for value in node:
+            _bounds_30(value, components)
+
+
+def postprocess(result, generator, request, public):
+    """The server is this installation (the request's address, else WORKPLAN_BASE_URL: one
+    place, ``core.links``); the list examples' ``next``/``previous`` are links to the list's
+    own path; 3.0-correct bounds."""
+    from contextlib import nullcontext
+
+    from workplan.core.links import base_url, from_request
+
+    with from_request(request) if request is not None else nullcontext():
+        base = base_url()
+    result["servers"] = [{"url": base, "description": "This Workplan installation"}]
+    for path, operations in result.get("paths", {}).items():
+        operation = operations.get("get") or {}
+        content = operation.get("responses", {}).get("200", {}).get("content", {})
+        for media in content.values():
+            for example in media.get("examples", {}).values():
+                value = example.get("value")
+                if isinstance(value, dict) and "next" in value:
+                    cursor = "cursor" if "count" not in value else "page"
+                    value["next"] = f"{base}{path}?{cursor}=" + (
+                        "cD00ODY%3D" if cursor == "cursor" else "3")
+                    value["previous"] = f"{base}{path}?{cursor}=" + (
+                        "cj0xJnA9NDg3" if cursor == "cursor" else "1")
+    _bounds_30(result, result.get("components", {}).get("schemas", {}))
+    return result

@@ -9,6 +9,14 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
+    def ready(self):
+        from django.core.signals import request_started
+
+        from . import charts
+
+        # Chart ids are unique per page: each request starts a page (charts.new_page).
+        request_started.connect(charts.new_page, dispatch_uid="workplan-charts-new-page")
+
 
 class OperatorAdminConfig(admin_apps.AdminConfig):
     """``django.contrib.admin`` whose ``admin.site`` lets in operators only

@@ -3,9 +3,14 @@
 DESIGN.md asks for charts drawn on the server from the same rows the tables show, so a page, a
 PDF (Typst sets SVG as text and shapes) and a test all see one picture, with no JavaScript. Every
 chart is one self-contained ``<svg>`` that scales to its container (``viewBox``), names itself
-to screen readers (``role="img"``, a ``<title>`` and a ``<desc>`` stating the data in words),
-prints every value (colour is never the only carrier) and escapes every label. Output depends
-only on the arguments, so identical input gives byte-identical SVG with the same element ids.
+to screen readers (``role="img"``, a ``<title>`` and a ``<desc>`` stating the data in words;
+a chart whose rows are links is a ``role="figure"`` instead, since an image's content is
+hidden from screen readers and its links would be focusable but unnamed: axe's
+``nested-interactive``), prints every value (colour is never the only carrier) and escapes
+every label. Output depends only on the arguments and on the charts drawn before it on the
+same page: identical input gives byte-identical SVG, and element ids are unique on a page (a
+second chart of the same data on a page gets a numbered id; ``new_page`` starts a page, which
+every request does).
 Text widths are estimated (no font metrics on the server): long labels are cut with an ellipsis
 and the full label is kept in the row's ``<title>`` tooltip.
 """
@@ -16,6 +21,7 @@ import hashlib
 import math
 import re
 import unicodedata
+from contextvars import ContextVar
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -79,19 +85,34 @@ def _val(value):
     return value
 
 
+# The ids given on the page being drawn (None: outside a page, ids are the plain hashes).
+_page_ids: ContextVar[dict[str, int] | None] = ContextVar("chart_page_ids", default=None)
+
+
+def new_page(*_args, **_kwargs) -> None:
+    """Start a page: ids are counted from here (connected to ``request_started``)."""
+    _page_ids.set({})
+
+
 def _uid(*key) -> str:
-    return "chart-" + hashlib.sha1(repr(key).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    uid = "chart-" + hashlib.sha1(repr(key).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    seen = _page_ids.get()
+    if seen is None:
+        return uid
+    seen[uid] = seen.get(uid, 0) + 1
+    return uid if seen[uid] == 1 else f"{uid}-{seen[uid]}"
 
 
 def _svg(uid: str, title: str, desc: str, width: int, height: float, body) -> SafeString:
     title = _clean(title)
+    role = "figure" if "<a href=" in str(body) else "img"
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%"'
-        ' style="max-width:{w}px;height:auto" role="img" aria-labelledby="{u}-t {u}-d"'
+        ' style="max-width:{w}px;height:auto" role="{r}" aria-labelledby="{u}-t {u}-d"'
         ' font-family="system-ui, sans-serif" font-size="{fs}" fill="{c}">'
         '<title id="{u}-t">{t}</title><desc id="{u}-d">{d}</desc>'
         '<text x="{p}" y="19" font-size="14" font-weight="bold">{tv}</text>{b}</svg>',
-        w=width, h=_n(height), u=uid, fs=FS, c=TEXT, t=title, d=_clean(desc), p=PAD,
+        w=width, h=_n(height), r=role, u=uid, fs=FS, c=TEXT, t=title, d=_clean(desc), p=PAD,
         tv=_fit(title, width - 2 * PAD, 14), b=body)
 
 

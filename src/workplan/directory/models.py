@@ -1,6 +1,7 @@
 """Who is who: offices, the members of their regions, partners and people."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -41,6 +42,16 @@ class Office(TimeStampedModel):
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         _("fiscal year starts in month"), default=7,
         help_text=_("7 means the fiscal year runs 1 July - 30 June."),
+    )
+    iati_org_ref = models.CharField(
+        _("IATI organisation identifier"), max_length=100, blank=True,
+        validators=[RegexValidator(
+            r"^[A-Z]{2}-[A-Z0-9]+-[^\s/&|?]+$",
+            _("An IATI organisation identifier is the registration agency's code, a hyphen "
+              "and the number it gave, e.g. XM-DAC-47066, without spaces or / & | ?."))],
+        help_text=_("The office's identifier at IATI (iatistandard.org), which its IATI "
+                    "export reports as the reporting organisation. The export refuses to run "
+                    "without it."),
     )
     history = HistoricalRecords()
     office_path = "pk"

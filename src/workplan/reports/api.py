@@ -19,6 +19,8 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from workplan.core.links import from_request
+
 from .registry import ExportError, registry
 
 
@@ -90,7 +92,8 @@ class ExportViewSet(viewsets.ViewSet):
             raise NotFound(_("No exporter “%(name)s”.") % {"name": identifier}) from None
         raw = {name: value for name, value in request.query_params.items()}
         try:
-            exported = exporter.run(raw, request.user)
+            with from_request(request):
+                exported = exporter.run(raw, request.user)
         except ExportError as error:
             raise ValidationError({error.param or "non_field_errors": [str(error)]}) from None
         response = HttpResponse(exported.content, content_type=exported.content_type)

@@ -391,7 +391,9 @@ def respond_url(raw: str, base_url: str) -> str:
 
 
 def default_base_url() -> str:
-    return getattr(settings, "WORKPLAN_BASE_URL", "http://127.0.0.1:8000")
+    from workplan.core.links import base_url
+
+    return base_url()
 
 
 @dataclass

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from workplan.core import years  # also registers the ``fiscal_year`` path converter
 from workplan.core.access import VIEW
+from workplan.core.links import absolute, from_request
 from workplan.plans.models import WorkPlan
 
 from .. import ics, summaries
@@ -108,10 +109,11 @@ def calendar_ics(request):
     """Every event the user may see, as an iCalendar (RFC 5545) file."""
     events = (Event.objects.restrict(request.user, VIEW).select_related("office")
               .order_by("start_date", "pk"))
-    content = ics.calendar_bytes(
-        events.iterator(chunk_size=500),
-        url_for=lambda event: request.build_absolute_uri(event.get_absolute_url()),
-        name=_("Workplan events"))
+    with from_request(request):
+        content = ics.calendar_bytes(
+            events.iterator(chunk_size=500),
+            url_for=lambda event: absolute(event.get_absolute_url()),
+            name=_("Workplan events"))
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(False, "workplan-events.ics")
     return response

@@ -13,10 +13,12 @@ from decimal import Decimal
 
 import pycountry
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from workplan.core.links import absolute
 from workplan.delivery.models import Event, EventAction, EventPartner, Funding
 from workplan.delivery.querysets import headcount_annotations
 
@@ -32,6 +34,7 @@ class Money:
     currency: str
     in_kind: bool
     note: str = ""
+    recorded: dt.date | None = None  # the day the funding was recorded (IATI commitments)
 
 
 @dataclass
@@ -210,13 +213,13 @@ def event_facts(events, *, region_id: int | None = None,
         partners[event_id].append(tuple(partner))
     funding = defaultdict(list)
     for (event_id, p_name, p_acronym, p_kind, m_name, m_iso3, amount, currency, in_kind,
-         note) in (Funding.objects.filter(event_id__in=chosen).order_by("pk").values_list(
+         note, created) in (Funding.objects.filter(event_id__in=chosen).order_by("pk").values_list(
             "event_id", "partner__name", "partner__acronym", "partner__kind", "member__name",
-            "member__iso3", "amount", "currency", "in_kind", "note")):
+            "member__iso3", "amount", "currency", "in_kind", "note", "created")):
         funding[event_id].append(Money(
             source=p_name or m_name or "", ref=(p_acronym or p_name) if p_name else m_iso3,
             kind=p_kind if p_name else "member", amount=amount, currency=currency,
-            in_kind=in_kind, note=note))
+            in_kind=in_kind, note=note, recorded=timezone.localdate(created)))
     links = defaultdict(list)
     for event_id, action_id, code, position in (
             EventAction.objects.filter(event_id__in=chosen)
@@ -247,5 +250,5 @@ def event_facts(events, *, region_id: int | None = None,
             experts=row["n_resource_persons"], partners=partners.get(pk, []),
             funding=funding.get(pk, []), actions=[code for _r, code, _a in served],
             action_ids=[action_id for _r, _c, action_id in served],
-            url=reverse("delivery:event_detail", args=[pk])))
+            url=absolute(reverse("delivery:event_detail", args=[pk]))))
     return found

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from workplan.core.links import absolute
 from workplan.delivery import ics
 from workplan.delivery.models import Event
 
@@ -18,6 +19,6 @@ class CalendarExporter(Exporter):
         events = (scoped(Event.objects, user).select_related("office")
                   .order_by("start_date", "pk"))
         content = ics.calendar_bytes(events.iterator(chunk_size=500),
-                                     url_for=lambda event: event.get_absolute_url(),
+                                     url_for=lambda event: absolute(event.get_absolute_url()),
                                      name=str(_("Workplan events")))
         return Export("workplan-events.ics", "text/calendar; charset=utf-8", content)

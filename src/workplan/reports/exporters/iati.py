@@ -32,6 +32,12 @@ class IatiExporter(Exporter):
     def render(self, params, user=None):
         year = fiscal_year(params)
         office = office_for(params, user)
+        if not office.iati_org_ref.strip():
+            raise ExportError(_("office: %(office)s has no IATI organisation identifier (the "
+                                "office's setting \"IATI organisation identifier\", e.g. "
+                                "XM-DAC-47066): the installation's operator sets it on the "
+                                "office before the office publishes to IATI")
+                              % {"office": office.code}, "office")
         period = Period(year, 0, office.fiscal_year_start_month)
         events = scoped(Event.objects, user).filter(
             office=office, start_date__gte=period.start, start_date__lte=period.end)

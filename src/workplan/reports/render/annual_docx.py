@@ -30,6 +30,7 @@ def render_annual_docx(report) -> bytes:
     charts = annual_charts(report)
     pictures = Pictures(charts)  # drawn in the background while the document is laid out
     captions = {chart.key: chart.caption for chart in charts}
+    alts = {chart.key: chart.alt for chart in charts}
     places: list[tuple[str, object, object]] = []
     w = word.Writer(doc)
 
@@ -137,7 +138,7 @@ def render_annual_docx(report) -> bytes:
     if report.abbreviations:
         w.table([_("Abbreviation"), _("Meaning")], report.abbreviations, widths=[3.2, 13.4])
     w.flush()
-    word.fill_pictures(places, pictures.result())
+    word.fill_pictures(places, pictures.result(), alts)
     word.update_fields_on_open(doc)
     return word.to_bytes(doc)
 

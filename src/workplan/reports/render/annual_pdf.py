@@ -54,7 +54,7 @@ def pdf_data(report) -> dict:
             "totals": context["level_totals"],
             "total": report.board.events_total,
         },
-        "charts": {key: {"svg": chart.svg, "caption": str(chart.caption)}
+        "charts": {key: {"svg": chart.svg, "caption": str(chart.caption), "alt": chart.alt}
                    for key, chart in context["charts"].items()},
         "pillars": [_pillar(pillar) for pillar in report.pillars],
         "other": {"intro": _("Events held at members' request or on the office's initiative "

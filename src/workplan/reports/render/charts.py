@@ -8,6 +8,7 @@ its size and writes the pages as PNG, in one child process.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from .typeset import FONTS, Job
 
 RESOLUTION = 160  # dpi: 1.67 image pixels per CSS pixel (sharp at 16 cm wide)
 _VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
+_DESC = re.compile(r"<desc[^>]*>(.*?)</desc>", re.S)
 
 
 @dataclass
@@ -26,6 +28,14 @@ class Chart:
     key: str
     caption: str
     svg: str
+
+    @property
+    def alt(self) -> str:
+        """The picture's alternative text in Word: its caption and the data in words (the
+        SVG's ``<desc>``, which screen readers read on the web page)."""
+        match = _DESC.search(self.svg)
+        words = html.unescape(match.group(1)).strip() if match else ""
+        return f"{self.caption}. {words}" if words else self.caption
 
     @property
     def size(self) -> tuple[float, float]:

@@ -17,11 +17,6 @@ def _narrative(parent, text: str):
 def render_iati(data) -> bytes:
     root = etree.Element("iati-activities", {
         "version": "2.03", "generated-datetime": data.generated.isoformat(timespec="seconds")})
-    if data.placeholder:
-        root.append(etree.Comment(
-            f" The reporting organisation's reference {data.org_ref} is a placeholder: set "
-            "WORKPLAN_IATI_ORG_REF to the office's registered IATI organisation identifier "
-            "before publishing. "))
     for activity in data.activities:
         node = etree.SubElement(root, "iati-activity", {
             "last-updated-datetime": data.generated.isoformat(timespec="seconds"),

@@ -10,8 +10,11 @@ def main(template: str, fmt: str, ppi: str) -> int:
 
     data = sys.stdin.buffer.read().decode("utf-8")
     try:
+        # PDF/UA-1: tagged, with title and language, and viewers show the title
+        # (/ViewerPreferences/DisplayDocTitle); Typst refuses what would break it.
+        standards = {"pdf_standards": ["ua-1"]} if fmt == "pdf" else {}
         output = typst.compile(template, format=fmt, ppi=float(ppi) if ppi else None,
-                               sys_inputs={"data": data})
+                               sys_inputs={"data": data}, **standards)
     except typst.TypstError as error:
         sys.stderr.write(getattr(error, "diagnostic", "") or str(error))
         return 1

@@ -230,11 +230,14 @@ def picture_place(doc, caption: str):
     return place, label
 
 
-def fill_pictures(places, images: dict[str, bytes], width_cm: float = 16.0) -> None:
-    """Put each picture in its place; without a picture the place and caption go away."""
+def fill_pictures(places, images: dict[str, bytes], alts: dict[str, str],
+                  width_cm: float = 16.0) -> None:
+    """Put each picture in its place, with its alternative text (``alts``: what a screen
+    reader says of it, Word's "Alt Text"); without a picture the place and caption go away."""
     for key, place, label in places:
         if key in images:
-            place.add_run().add_picture(io.BytesIO(images[key]), width=Cm(width_cm))
+            shape = place.add_run().add_picture(io.BytesIO(images[key]), width=Cm(width_cm))
+            shape._inline.docPr.set("descr", alts[key])
         else:
             for paragraph in (place, label):
                 paragraph._p.getparent().remove(paragraph._p)

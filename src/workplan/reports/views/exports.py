@@ -9,6 +9,8 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from workplan.core.links import from_request
+
 from ..registry import ExportError, registry
 
 
@@ -43,7 +45,8 @@ def report_download(request, identifier: str):
         raise Http404(identifier) from None
     raw = {p.name: request.GET.get(p.name, "") for p in exporter.params}
     try:
-        exported = exporter.run(raw, request.user)
+        with from_request(request):
+            exported = exporter.run(raw, request.user)
     except ExportError as error:
         return render(request, "reports/report_list.html",
                       {"forms": _forms(request.user, exporter, raw, error),

@@ -1,0 +1,128 @@
+"""The web pages pass the standards' own validators (standards.py):
+
+- axe-core on every page of the app, for an office staff member and a member's focal point,
+  and on the pages of an anonymous survey respondent (the survey link, a broken link, the
+  sign-in form), at desktop and phone width (phone: once per URL pattern): zero violations;
+- the Nu HTML Checker on every HTML document any browser test of the session loaded, in one
+  run after them all: zero errors.
+
+Each validator is also shown a page with a planted fault, which it must reject, so neither can
+pass vacuously (a missing validator skips, which CI turns into a failure).
+"""
+
+from __future__ import annotations
+
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import reverse
+
+from tests import test_permission_matrix
+from tests.conftest import TEST_PASSWORD
+from tests.test_permission_matrix import PAGES, url_for
+
+from .helpers import DESKTOP, PHONE, sign_in
+from .standards import PAGES_DIR, axe_violations, collect, vnu_errors
+from .test_a11y_pages import admin_pages
+
+world = test_permission_matrix.world
+
+PLANTED = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Planted faults</title></head>
+<body><main>
+<h1>Planted faults</h1>
+<p>Text <details><summary>More</summary>in a paragraph</details></p>
+<span aria-label="12 events">12</span>
+<div id="twice"></div><div id="twice"></div>
+<time datetime="2025-03-03 10:00:00.123456+00:00">3 March</time>
+<svg role="img" aria-label="A chart" width="100" height="20">
+  <a href="/delivery/events/"><text x="0" y="15">Events</text></a></svg>
+<img src="/favicon.ico">
+</main></body></html>
+"""
+
+
+def _axe_both_widths(page, label: str, phone: bool = True) -> list[str]:
+    found = [f"{label} (desktop): {v}" for v in axe_violations(page)]
+    if not phone:
+        return found
+    page.set_viewport_size(PHONE)
+    found += [f"{label} (phone): {v}" for v in axe_violations(page)]
+    page.set_viewport_size(DESKTOP)
+    return found
+
+
+def _context(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="en-GB")
+    context.set_default_timeout(15_000)
+    collect(context)
+    return context
+
+
+def test_axe_finds_nothing_for_staff_a_focal_point_and_a_respondent(browser, live_server,
+                                                                    world):
+    # Every URL at desktop width; at phone width once per URL pattern (i.e. per template, as
+    # test_a11y_pages.py walks the keyboard): the other URLs of a pattern differ by data only.
+    urls = admin_pages(world)[0]
+    failures, checked = [], {}
+    for role in ("staff", "focal_point"):
+        user = world.users[role]
+        user.set_password(TEST_PASSWORD)
+        user.save()
+        context = _context(browser, live_server)
+        page = context.new_page()
+        try:
+            sign_in(page, user.username, TEST_PASSWORD)
+            checked[role] = 0
+            for url, first_of_pattern in urls:
+                response = page.goto(url)
+                if response is None or not response.ok or not response.headers.get(
+                        "content-type", "").startswith("text/html"):
+                    continue  # not this role's page (the permission matrix checks who sees what)
+                checked[role] += 1
+                failures += _axe_both_widths(page, f"{role} {urlsplit(page.url).path}",
+                                             phone=first_of_pattern)
+        finally:
+            context.close()
+    context = _context(browser, live_server)
+    page = context.new_page()
+    try:
+        link = url_for("surveys:respond", PAGES["surveys:respond"], world, "own")
+        for url in (link, reverse("surveys:respond", args=["not-a-token"]), reverse("login")):
+            page.goto(url)
+            failures += _axe_both_widths(page, f"respondent {url}")
+    finally:
+        context.close()
+    assert checked["staff"] > 60 and checked["focal_point"] > 10, checked
+    assert not failures, f"{len(failures)} axe violation(s):\n" + "\n".join(failures)
+
+
+def test_axe_catches_a_planted_fault(page):
+    page.set_content(PLANTED)
+    rules = {line.split()[0] for line in axe_violations(page)}
+    assert {"nested-interactive", "image-alt", "duplicate-id"} & rules >= {"nested-interactive",
+                                                                           "image-alt"}, rules
+
+
+@pytest.mark.after_browser_tests
+def test_every_page_loaded_passes_the_nu_html_checker(tmp_path):
+    """One checker run on every page the session's browser tests loaded, and on a page with
+    planted faults that must be rejected."""
+    pages = sorted(PAGES_DIR.glob("*.html"))
+    if len(pages) < 20:
+        pytest.skip(f"only {len(pages)} pages were loaded: this test checks what the other "
+                    "browser tests load (run it with them, e.g. tests/browser)")
+    folder = tmp_path / "pages"
+    shutil.copytree(PAGES_DIR, folder, ignore=shutil.ignore_patterns("*.url"))
+    (folder / "planted-fault.html").write_text(PLANTED)
+    errors = vnu_errors(folder)
+    planted = errors.pop("planted-fault.html", [])
+    assert len(planted) >= 4, planted
+    lines = []
+    for name, messages in sorted(errors.items()):
+        url_file = PAGES_DIR / name.replace(".html", ".url")
+        where = url_file.read_text() if url_file.exists() else name
+        lines += [f"{where}: {m}" for m in messages]
+    assert not lines, (f"{len(lines)} Nu HTML Checker error(s) on {len(errors)} of "
+                       f"{len(pages)} pages:\n" + "\n".join(lines[:300]))
