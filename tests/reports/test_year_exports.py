@@ -109,8 +109,17 @@ def test_the_word_report_has_real_headings_tables_and_the_same_figures(year, doc
     assert cells["Experts deployed"] == f"{board.experts:,}"
     assert cells["Partners supporting events"] == f"{board.partners:,}"
     assert cells["Mean evaluation (1-5)"] == mean_text(board.evaluation.actual)
-    # one "Event Title" paragraph per held event
-    assert len(styled(document, "Event Title")) == board.events_total
+    # one "Event Title" paragraph per event or per activity's sessions, every event told
+    report = annual_report(year.plan, today=year.today)
+    groups = [g for p in report.pillars for a in p.actions for g in a.groups]
+    groups += report.other_groups
+    assert len(styled(document, "Event Title")) == len(groups) < board.events_total
+    assert sum(len(g.events) for g in groups) == board.events_total
+    assert any(len(g.events) > 1 for g in groups)
+    body = "\n".join(texts(document))
+    assert "Macao, Macao" not in body and "brought together" not in body
+    for group in groups:  # no paragraph repeats the title it is told under
+        assert not any(e.story().startswith(group.title) for e in group.events)
     # the KPI table is the IPTT's year column
     table = compute(year.plan)
     kpi_table = next(t for t in document.tables if t.rows[0].cells[1].text == "KPI")
@@ -175,7 +184,12 @@ def test_abbreviations_are_those_the_text_uses(year, report, docx_bytes):
 def test_pdf_and_html_say_the_same(year, report, django_db_blocker):
     html = exporters.get("annual-report").run({"period": "2024-2025",
                                                "format": "html"}).content.decode()
-    assert html.count("<svg") == 5 and html.count('class="event"') == report.events_total
+    groups = [g for p in report.pillars for a in p.actions for g in a.groups]
+    groups += report.other_groups
+    assert html.count("<svg") == 5
+    assert html.count('<p class="event__title">') == len(groups)
+    assert html.count('class="event__meta">') == report.events_total + sum(
+        1 for g in groups if len(g.events) > 1)
     for figure in report.figures:
         assert f'<span class="figure__value">{figure.text}</span>' in html
     pdf = exporters.get("annual-report").run({"period": "2024-2025", "format": "pdf"})

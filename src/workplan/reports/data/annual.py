@@ -48,10 +48,54 @@ class KeyFigure:
 
 
 @dataclass
+class EventGroup:
+    """The sessions of one planned activity under one action (an event of its own when the
+    activity was held once, or when it serves no planned activity): told under one title."""
+
+    title: str
+    events: list[EventFacts]
+
+    @property
+    def sessions(self) -> str:
+        """"3 sessions", or "" for a single event."""
+        n = len(self.events)
+        return ngettext("%(n)s session", "%(n)s sessions", n) % {"n": n} if n > 1 else ""
+
+    @property
+    def participants(self) -> int:
+        return sum(e.participants for e in self.events)
+
+    @property
+    def women(self) -> int:
+        return sum(e.women for e in self.events)
+
+
+def group_sessions(events: list[EventFacts]) -> list[EventGroup]:
+    """Events of one planned activity, grouped (in the order of their first session); an
+    event serving no planned activity is a group of its own. The group's title is the
+    events' title when they share it, else the activity's."""
+    groups: list[EventGroup] = []
+    by_activity: dict[int, EventGroup] = {}
+    for event in events:
+        found = by_activity.get(event.activity_id) if event.activity_id else None
+        if found is None:
+            found = EventGroup(event.title, [])
+            groups.append(found)
+            if event.activity_id:
+                by_activity[event.activity_id] = found
+        elif event.title != found.title:
+            found.title = found.events[0].activity or found.title
+        found.events.append(event)
+    return groups
+
+
+@dataclass
 class ActionSection:
     code: str
     text: str
     events: list[EventFacts] = field(default_factory=list)
+    title: str = ""   # the action's short title (``short_title``)
+    groups: list[EventGroup] = field(default_factory=list)
 
 
 @dataclass
@@ -130,6 +174,7 @@ class AnnualReport:
     levels: list[str]                                   # level labels, the columns
     pillars: list[PillarSection]
     other_events: list[EventFacts]
+    other_groups: list[EventGroup]
     kpis: list[KpiRow]
     kpi_summary: str
     kpi_status: dict[str, int]
@@ -201,7 +246,8 @@ def annual_report(plan: WorkPlan, *, today: dt.date | None = None) -> AnnualRepo
         summary=_summary(board, events, kpi_summary, len(publications)),
         figures=_key_figures(board),
         events_by_kind_level=[], levels=[],
-        pillars=pillars, other_events=other, kpis=kpis, kpi_summary=kpi_summary,
+        pillars=pillars, other_events=other, other_groups=group_sessions(other),
+        kpis=kpis, kpi_summary=kpi_summary,
         kpi_status=board.kpi_status,
         annex_rows=annex_rows, annex_totals=annex_totals, annex_workshops=annex_events,
         annex_intro=_annex_intro(short, period.year_label, annex_events, annex_totals),
@@ -237,11 +283,26 @@ def _pillars(plan, actions, events: list[EventFacts]):
     pillars = []
     for pillar in plan.pillars.order_by("number"):
         own = [a for a in actions if a.pillar_id == pillar.pk]
-        sections = [ActionSection(a.code, a.text, by_action[a.pk]) for a in own
-                    if by_action.get(a.pk)]
+        sections = [ActionSection(a.code, a.text, by_action[a.pk], short_title(a.text),
+                                  group_sessions(by_action[a.pk]))
+                    for a in own if by_action.get(a.pk)]
         pillars.append(PillarSection(pillar.number, pillar.title, sections, len(own),
                                      sum(len(s.events) for s in sections)))
     return pillars, other
+
+
+def short_title(text: str, limit: int = 70) -> str:
+    """An action's text cut to a title: its first clause ("Upon request, " dropped), at most
+    ``limit`` characters, cut at a word with an ellipsis."""
+    import re
+
+    words = re.sub(r"^\s*upon request,?\s*", "", text.strip(), flags=re.I)
+    words = re.split(r"(?<=[.;:])\s|\s\(", words, maxsplit=1)[0].rstrip(".;: ")
+    words = words[:1].upper() + words[1:]
+    if len(words) <= limit:
+        return words
+    cut = words[:limit].rsplit(" ", 1)[0].rstrip(",;: ")
+    return cut + "…"
 
 
 def _kind_level_table(board: Dashboard):
@@ -515,9 +576,9 @@ def _texts(report: AnnualReport) -> list[str]:
         texts.append(pillar.title)
         for section in pillar.actions:
             texts.append(section.text)
-            texts += [e.title for e in section.events] + [e.paragraph() for e in section.events]
-    texts += [e.title for e in report.other_events] + [e.paragraph()
-                                                       for e in report.other_events]
+            texts += [g.title for g in section.groups]
+            texts += [e.story() for e in section.events]
+    texts += [g.title for g in report.other_groups] + [e.story() for e in report.other_events]
     texts += [row.kpi for row in report.kpis]
     texts += [p.title for p in report.publications]
     for _pillar, title, rows in report.next_plan or []:

@@ -75,16 +75,17 @@ def render_annual_docx(report) -> bytes:
             pillar.events) % {"n": pillar.events, "served": pillar.served,
                               "actions": pillar.action_count}, "Lead")
         for section in pillar.actions:
-            w.heading(_("Action %(code)s") % {"code": section.code}, 3)
+            w.heading(_("Action %(code)s: %(title)s") % {"code": section.code,
+                                                         "title": section.title}, 3)
             w.paragraph(section.text, "Action Text")
-            for event in section.events:
-                _event(w, event)
+            for group in section.groups:
+                _group(w, group)
     if report.other_events:
         w.heading(_("Other activities"), 2)
         w.paragraph(_("Events held at members' request or on the office's initiative that "
                       "serve no action of the plan."), "Lead")
-        for event in report.other_events:
-            _event(w, event)
+        for group in report.other_groups:
+            _group(w, group)
 
     w.page_break()
     w.heading("4. " + _("Achievement of the key performance indicators"), 1)
@@ -206,11 +207,23 @@ def _key_figures(doc, report) -> None:
     doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
 
-def _event(w, event) -> None:
+def _group(w, group) -> None:
+    """An event (title, line of facts, its story) or the sessions of one activity (the title
+    once, then each session's facts and story)."""
     # Title and facts in one paragraph: they never part, whatever the page break.
+    if len(group.events) == 1:
+        event = group.events[0]
+        w.paragraph(style="Event Title", runs=[
+            w.run(event.title), '<w:r><w:br/></w:r>', w.run(event.meta, style="Event Facts")])
+        if event.story():
+            w.paragraph(event.story())
+        return
     w.paragraph(style="Event Title", runs=[
-        w.run(event.title), '<w:r><w:br/></w:r>', w.run(event.meta, style="Event Facts")])
-    w.paragraph(event.paragraph())
+        w.run(group.title), '<w:r><w:br/></w:r>', w.run(group.sessions, style="Event Facts")])
+    for event in group.events:
+        story = event.story()
+        w.paragraph(runs=[w.run(event.meta, style="Event Facts")]
+                    + ([w.run(" – " + story)] if story else []))
 
 
 def _annex_table(w, report) -> None:

@@ -59,7 +59,7 @@ def pdf_data(report) -> dict:
         "pillars": [_pillar(pillar) for pillar in report.pillars],
         "other": {"intro": _("Events held at members' request or on the office's initiative "
                              "that serve no action of the plan."),
-                  "events": [_event(e) for e in report.other_events]},
+                  "events": [_group(g) for g in report.other_groups]},
         "kpi_summary": report.kpi_summary,
         "kpis": [{"code": r.code, "kpi": r.kpi, "target": r.target, "actual": r.actual,
                   "counts": _("Counts: %(what)s") % {"what": r.counts},
@@ -95,13 +95,21 @@ def _pillar(pillar) -> dict:
             "%(count)s events were held under %(served)s of the pillar's %(actions)s actions.",
             pillar.events) % {"count": pillar.events, "served": pillar.served,
                               "actions": pillar.action_count},
-        "actions": [{"heading": _("Action %(code)s") % {"code": s.code}, "text": s.text,
-                     "events": [_event(e) for e in s.events]} for s in pillar.actions],
+        "actions": [{"heading": _("Action %(code)s: %(title)s") % {"code": s.code,
+                                                                   "title": s.title},
+                     "text": s.text, "events": [_group(g) for g in s.groups]}
+                    for s in pillar.actions],
     }
 
 
-def _event(event) -> dict:
-    return {"title": event.title, "meta": event.meta, "paragraph": event.paragraph()}
+def _group(group) -> dict:
+    """One event, or the sessions of one activity under one title."""
+    if len(group.events) == 1:
+        event = group.events[0]
+        return {"title": event.title, "meta": event.meta, "paragraph": event.story(),
+                "sessions": []}
+    return {"title": group.title, "meta": group.sessions, "paragraph": "",
+            "sessions": [{"meta": e.meta, "paragraph": e.story()} for e in group.events]}
 
 
 def _next_plan(report) -> dict | None:
