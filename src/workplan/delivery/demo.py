@@ -261,6 +261,8 @@ class Demo:
             path = ["received", "accepted", "scheduled", "delivered"]
             for step in path[: path.index(status) + 1]:
                 RequestStep.objects.create(request=request, status=step)
+            _backdate(request, event.start_date - dt.timedelta(days=45 + made % 40),
+                      answer_days=3 + (made * 7) % 25)
             made += 1
         actions = list(plan.actions.all()) if plan else []
         for _ in range(15):
@@ -273,5 +275,23 @@ class Demo:
             RequestStep.objects.create(request=request, status="received")
             if status != "received":
                 RequestStep.objects.create(request=request, status=status)
+            first, _last = fy_bounds(plan.start_year if plan else self.year)
+            _backdate(request, first + dt.timedelta(days=20 * (made % 17)),
+                      answer_days=2 + (made * 5) % 30)
             made += 1
         return made
+
+
+def _backdate(request, received: dt.date, *, answer_days: int) -> None:
+    """Date a demonstration request as if filed on ``received`` and first answered
+    ``answer_days`` later (each later step a week after the one before): the records are made
+    today, but the annual report counts requests of the fiscal year and how fast they were
+    answered."""
+    from django.utils import timezone
+
+    moment = timezone.make_aware(dt.datetime.combine(received, dt.time(9, 0)))
+    Request.objects.filter(pk=request.pk).update(created=moment)
+    for number, step in enumerate(request.steps.order_by("pk")):
+        at = moment if number == 0 else moment + dt.timedelta(
+            days=answer_days + 7 * (number - 1))
+        RequestStep.objects.filter(pk=step.pk).update(at=at)
