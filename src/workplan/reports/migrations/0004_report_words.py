@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import simple_history.models
-import workplan.reports.models
 from django.conf import settings
 from django.db import migrations, models
+
+import workplan.reports.models
 
 
 class Migration(migrations.Migration):
