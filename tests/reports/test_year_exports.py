@@ -128,7 +128,9 @@ def test_the_word_report_has_real_headings_tables_and_the_same_figures(year, doc
     for shown, row in zip(rows, table.rows, strict=True):
         actual = row.columns["FY"].actual
         kpi, counts = shown[1].split("\n")
-        assert shown[0] == row.action.code and kpi == row.indicator.text
+        code, action_title = shown[0].split("\n")
+        assert code == row.action.code and kpi == row.indicator.text
+        assert action_title and action_title[1:20] in row.action.text  # its short title
         assert counts.startswith(f"Counts: {row.measure.label}")  # what the KPI counts
         if actual is not None and row.measure.unit == "count":
             assert shown[3] == f"{actual:,.0f}"
@@ -255,11 +257,20 @@ def test_the_pdf_embeds_the_reports_font(year):
 def test_without_next_years_plan_the_annex_says_so(year):
     year.next_plan.delete()
     report = annual_report(year.plan, today=year.today)
-    assert report.next_plan is None
+    assert report.next_plan is None and "annex2" not in report.chapters
     document = Document(io.BytesIO(exporters.get("annual-report").run(
         {"period": "2024-2025"}).content))
-    assert ("The Annual Work Plan 2025-2026 has not been adopted (imported into Workplan) "
-            "yet.") in texts(document)
+    line = "The Annual Work Plan 2025-2026 is not adopted yet; the report has no annex with it."
+    assert line in texts(document) and "Workplan)" not in "\n".join(texts(document))
+    assert not [t for t in styled(document, "Heading 1") if t.startswith("Annex 2")]
+    html = exporters.get("annual-report").run({"period": "2024-2025",
+                                               "format": "html"}).content.decode()
+    assert line in html and 'id="annex-2"' not in html
+    needs("pdftotext")
+    pdf = exporters.get("annual-report").run({"period": "2024-2025", "format": "pdf"}).content
+    pages = pdf_pages(pdf)
+    assert line in " ".join(pages[1].split()) and not any(
+        "RSP Key Performance Indicator" in page for page in pages)
 
 
 def test_only_office_wide_roles_get_the_annual_report(year, make_user):
