@@ -117,8 +117,17 @@ def test_the_word_report_has_real_headings_tables_and_the_same_figures(year, doc
     assert cells["Experts deployed"] == f"{board.experts:,}"
     assert cells["Partners supporting events"] == f"{board.partners:,}"
     assert cells["Mean evaluation (1-5)"] == mean_text(board.evaluation.actual)
-    # one "Event Title" paragraph per held event
-    assert len(styled(document, "Event Title")) == board.events_total
+    # one "Event Title" paragraph per event or per activity's sessions, every event told
+    report = annual_report(year.plan, today=year.today)
+    groups = [g for p in report.pillars for a in p.actions for g in a.groups]
+    groups += report.other_groups
+    assert len(styled(document, "Event Title")) == len(groups) < board.events_total
+    assert sum(len(g.events) for g in groups) == board.events_total
+    assert any(len(g.events) > 1 for g in groups)
+    body = "\n".join(texts(document))
+    assert "Macao, Macao" not in body and "brought together" not in body
+    for group in groups:  # no paragraph repeats the title it is told under
+        assert not any(e.story().startswith(group.title) for e in group.events)
     # the KPI table is the IPTT's year column
     table = compute(year.plan)
     kpi_table = next(t for t in document.tables if t.rows[0].cells[1].text == "KPI")
@@ -127,7 +136,9 @@ def test_the_word_report_has_real_headings_tables_and_the_same_figures(year, doc
     for shown, row in zip(rows, table.rows, strict=True):
         actual = row.columns["FY"].actual
         kpi, counts = shown[1].split("\n")
-        assert shown[0] == row.action.code and kpi == row.indicator.text
+        code, action_title = shown[0].split("\n")
+        assert code == row.action.code and kpi == row.indicator.text
+        assert action_title and action_title[1:20] in row.action.text  # its short title
         assert counts.startswith(f"Counts: {row.measure.label}")  # what the KPI counts
         if actual is not None and row.measure.unit == "count":
             assert shown[3] == f"{actual:,.0f}"
@@ -223,7 +234,12 @@ def test_abbreviations_are_those_the_text_uses(year, report, docx_bytes):
 def test_pdf_and_html_say_the_same(year, report, pdf_bytes):
     html = exporters.get("annual-report").run({"period": "2024-2025",
                                                "format": "html"}).content.decode()
-    assert html.count("<svg") == 5 and html.count('class="event"') == report.events_total
+    groups = [g for p in report.pillars for a in p.actions for g in a.groups]
+    groups += report.other_groups
+    assert html.count("<svg") == 5
+    assert html.count('<p class="event__title">') == len(groups)
+    assert html.count('class="event__meta">') == report.events_total + sum(
+        1 for g in groups if len(g.events) > 1)
     for figure in report.figures:
         assert f'<span class="figure__value">{figure.text}</span>' in html
     assert pdf_bytes.startswith(b"%PDF-")
@@ -285,11 +301,20 @@ def test_the_pdf_embeds_the_reports_font(year, pdf_bytes):
 def test_without_next_years_plan_the_annex_says_so(year):
     year.next_plan.delete()
     report = annual_report(year.plan, today=year.today)
-    assert report.next_plan is None
+    assert report.next_plan is None and "annex2" not in report.chapters
     document = Document(io.BytesIO(exporters.get("annual-report").run(
         {"period": "2024-2025"}).content))
-    assert ("The Annual Work Plan 2025-2026 has not been adopted (imported into Workplan) "
-            "yet.") in texts(document)
+    line = "The Annual Work Plan 2025-2026 is not adopted yet; the report has no annex with it."
+    assert line in texts(document) and "Workplan)" not in "\n".join(texts(document))
+    assert not [t for t in styled(document, "Heading 1") if t.startswith("Annex 2")]
+    html = exporters.get("annual-report").run({"period": "2024-2025",
+                                               "format": "html"}).content.decode()
+    assert line in html and 'id="annex-2"' not in html
+    needs("pdftotext")
+    pdf = exporters.get("annual-report").run({"period": "2024-2025", "format": "pdf"}).content
+    pages = pdf_pages(pdf)
+    assert line in " ".join(pages[1].split()) and not any(
+        "RSP Key Performance Indicator" in page for page in pages)
 
 
 def test_only_office_wide_roles_get_the_annual_report(year, make_user):

@@ -68,6 +68,25 @@ POSITIONS = ["Customs Officer", "Senior Customs Officer", "Deputy Director", "Di
              "Assistant Commissioner", "Risk Analyst", "Auditor", "Trainer", "Inspector"]
 
 
+
+# What staff write about an event for the annual report (every third event has one; the others
+# get the paragraph the report composes from the facts).
+SUMMARIES = (
+    "Participants compared their procedures with the WCO guidance, worked through case studies "
+    "drawn from their own ports and drafted an action plan for the next twelve months.",
+    "The administration asked for this support after last year's diagnostic. Officials "
+    "practised the methods on live data and agreed on three changes to present to senior "
+    "management.",
+    "Sessions mixed presentations by the experts with group work; the closing discussion "
+    "identified training needs that the office will address in the coming year.",
+)
+
+
+def demo_summary(number: int) -> str:
+    """A summary as staff write one, for every third demonstration event (no random draw, so
+    the rest of the demonstration data stays as it was)."""
+    return SUMMARIES[(number // 3) % len(SUMMARIES)] if number % 3 == 0 else ""
+
 def _analyze() -> None:
     """Give the query planner statistics for what was just bulk-loaded.
 
@@ -165,8 +184,7 @@ class Demo:
                 country="" if mode == "virtual" else host.iso3,
                 mode=mode, host_member=host if level == "national" else None, status=status,
                 office_role=defaults["office_role"],
-                summary=f"{defaults['title']} brought together officials of "
-                        f"{', '.join(m.name for m in beneficiaries[:5])}."))
+                summary=demo_summary(len(events))))
         for _ in range(25):  # unplanned events
             day = start + dt.timedelta(days=rng.randint(0, 360))
             member = rng.choice(self.members)
@@ -243,6 +261,8 @@ class Demo:
             path = ["received", "accepted", "scheduled", "delivered"]
             for step in path[: path.index(status) + 1]:
                 RequestStep.objects.create(request=request, status=step)
+            _backdate(request, event.start_date - dt.timedelta(days=45 + made % 40),
+                      answer_days=3 + (made * 7) % 25)
             made += 1
         actions = list(plan.actions.all()) if plan else []
         for _ in range(15):
@@ -255,5 +275,23 @@ class Demo:
             RequestStep.objects.create(request=request, status="received")
             if status != "received":
                 RequestStep.objects.create(request=request, status=status)
+            first, _last = fy_bounds(plan.start_year if plan else self.year)
+            _backdate(request, first + dt.timedelta(days=20 * (made % 17)),
+                      answer_days=2 + (made * 5) % 30)
             made += 1
         return made
+
+
+def _backdate(request, received: dt.date, *, answer_days: int) -> None:
+    """Date a demonstration request as if filed on ``received`` and first answered
+    ``answer_days`` later (each later step a week after the one before): the records are made
+    today, but the annual report counts requests of the fiscal year and how fast they were
+    answered."""
+    from django.utils import timezone
+
+    moment = timezone.make_aware(dt.datetime.combine(received, dt.time(9, 0)))
+    Request.objects.filter(pk=request.pk).update(created=moment)
+    for number, step in enumerate(request.steps.order_by("pk")):
+        at = moment if number == 0 else moment + dt.timedelta(
+            days=answer_days + 7 * (number - 1))
+        RequestStep.objects.filter(pk=step.pk).update(at=at)

@@ -791,8 +791,7 @@ class LargeDemo:
             city="" if mode == "virtual" else small.CAPITALS.get(host.iso3, host.name),
             country="" if mode == "virtual" else host.iso3, mode=mode,
             host_member=host if national else None, status=status, office_role=office_role,
-            summary=f"{title} brought together officials of "
-                    f"{', '.join(m.name for m in beneficiaries[:5])}.")
+            summary=small.demo_summary(day.toordinal()))
 
     # --- participations ------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from workplan.core.access import RestrictedQuerySet
@@ -104,6 +104,17 @@ def headcount_annotations(path: str = "participations__") -> dict:
 class RequestQuerySet(RestrictedQuerySet):
     def for_list(self):
         return self.select_related("member", "action", "activity", "office")
+
+    def filed_in(self, office, start_year: int):
+        """The requests ``office`` received in its fiscal year ``start_year`` (by the day
+        they were filed)."""
+        first, last = fiscal_year_bounds(start_year, office.fiscal_year_start_month)
+        return self.filter(office=office, created__date__gte=first, created__date__lte=last)
+
+    def with_first_answer(self):
+        """``answered_at``: when the request first left "received" (accepted, declined ...,
+        from its steps), None while it waits; one query with the requests."""
+        return self.annotate(answered_at=Min("steps__at", filter=~Q(steps__status="received")))
 
 
 # Events still to come: counted as "scheduled" by the plan-versus-delivery page.

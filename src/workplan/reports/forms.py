@@ -137,3 +137,90 @@ class PublicationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["fy"].choices = [("", _("All years"))] + [
             (str(y), f"{y}-{y + 1}") for y in years]
+
+
+class WordsForm(forms.Form):
+    """The office's words of a year's report: fixed sections, then one field per pillar and one
+    per KPI (a comment; the KPIs behind target first). Validates only; the view saves through
+    ``services.save_words``."""
+
+    head_name = forms.CharField(label=_("Head of office's name"), max_length=200,
+                                required=False)
+    head_title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    signature = forms.FileField(label=_("Signature (PNG or JPEG)"), required=False)
+    remove_signature = forms.BooleanField(label=_("Remove the signature"), required=False)
+    foreword = forms.CharField(label=_("Foreword"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 8}),
+                               help_text=_("Paragraphs are separated by a blank line."))
+    challenges = forms.CharField(label=_("Challenges and lessons learned"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 6}))
+    way_forward = forms.CharField(label=_("The way forward"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, words, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.words, self.report = words, report
+        self.signature_data = None
+        for name in ("head_name", "head_title", "foreword", "challenges", "way_forward"):
+            self.fields[name].initial = getattr(words, name)
+        intros = words.pillar_intros or {}
+        self.pillar_fields = []
+        for pillar in report.pillars:
+            name = f"pillar_{pillar.number}"
+            self.fields[name] = forms.CharField(
+                label=_("Introduction to pillar %(n)s: %(title)s") % {
+                    "n": pillar.number, "title": pillar.title},
+                required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                initial=intros.get(str(pillar.number), ""))
+            self.pillar_fields.append(name)
+        notes = words.kpi_notes or {}
+        self.kpi_fields = []
+        rows = sorted(report.kpis, key=lambda r: (r.state != "behind", r.pillar))
+        for row in rows:
+            name = f"kpi_{row.indicator_id}"
+            self.fields[name] = forms.CharField(
+                label=f"{row.code} {row.kpi}", required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("%(status)s: actual %(actual)s, target %(target)s") % {
+                    "status": row.status, "actual": row.actual, "target": row.target},
+                initial=notes.get(str(row.indicator_id), ""))
+            self.kpi_fields.append((name, row.state))
+        if words.pk:
+            add_version_field(self, words.version)
+
+    def clean_signature(self):
+        upload = self.cleaned_data.get("signature")
+        if upload:
+            from .services import WordsError, _check_signature
+
+            data = upload.read()
+            try:
+                _check_signature(upload.name, data)
+            except WordsError as error:
+                raise forms.ValidationError(str(error)) from None
+            self.signature_data = (upload.name, data)
+        return upload
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "head_name": data["head_name"], "head_title": data["head_title"],
+            "foreword": data["foreword"], "challenges": data["challenges"],
+            "way_forward": data["way_forward"],
+            "pillar_intros": {name.split("_", 1)[1]: data[name] for name in self.pillar_fields},
+            "kpi_notes": {name.split("_", 1)[1]: data[name] for name, _s in self.kpi_fields},
+        }
+
+    def preview(self) -> dict:
+        """The sections as the report will print them (paragraphs), unsaved."""
+        from .data.annual import paragraphs
+
+        data = self.changes()
+        return {
+            "foreword": paragraphs(data["foreword"]), "head_name": data["head_name"].strip(),
+            "head_title": data["head_title"].strip(),
+            "pillars": [(p.number, p.title, paragraphs(data["pillar_intros"].get(
+                str(p.number), ""))) for p in self.report.pillars],
+            "challenges": paragraphs(data["challenges"]),
+            "way_forward": paragraphs(data["way_forward"]),
+        }

@@ -101,3 +101,163 @@ def update_publication(publication: Publication, *, actions=None,
     if actions is not None:
         publication.actions.set(chosen)
     return publication
+
+
+# --- the office's words in its annual report ----------------------------------------------------
+
+WORD_FIELDS = ("head_name", "head_title", "foreword", "pillar_intros", "challenges",
+               "way_forward", "kpi_notes")
+SIGNATURE_LIMIT = 2 * 1024 * 1024
+
+
+class WordsError(ValueError):
+    """Words that cannot be saved, or a report that cannot be made final; names the field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def image_info(data: bytes) -> tuple[str, int, int]:
+    """(content type, width, height) of a PNG or JPEG, read from its header; ``ValueError``
+    for anything else (no image library needed: both formats state their size up front)."""
+    import struct
+
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and len(data) > 24:
+        width, height = struct.unpack(">II", data[16:24])
+        if width and height:
+            return "image/png", width, height
+    elif data.startswith(b"\xff\xd8"):
+        at = 2
+        while at + 9 < len(data):
+            if data[at] != 0xFF:
+                break
+            marker = data[at + 1]
+            (length,) = struct.unpack(">H", data[at + 2:at + 4])
+            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD,
+                          0xCE, 0xCF):
+                height, width = struct.unpack(">HH", data[at + 5:at + 9])
+                if width and height:
+                    return "image/jpeg", width, height
+                break
+            at += 2 + length
+    raise ValueError(_("it is not a PNG or JPEG image"))
+
+
+def _check_signature(name: str, data: bytes) -> tuple[str, str]:
+    import os
+    import re
+
+    base = os.path.basename(name.replace("\\", "/")).strip() or "signature"
+    if len(data) > SIGNATURE_LIMIT:
+        raise WordsError(_("signature: “%(name)s” is larger than 2 MB.") % {"name": base},
+                         "signature")
+    try:
+        content_type, _w, _h = image_info(data)
+    except ValueError as error:
+        raise WordsError(_("signature: “%(name)s” cannot be used: %(why)s.") % {
+            "name": base, "why": error}, "signature") from None
+    stem = re.sub(r"[^\w.-]+", "-", base.rsplit(".", 1)[0]).strip(".-")[:60] or "signature"
+    return f"{stem}.{'png' if content_type == 'image/png' else 'jpg'}", content_type
+
+
+def _clean_texts(changes: dict, known_pillars, known_kpis) -> dict:
+    for name in ("pillar_intros", "kpi_notes"):
+        if name in changes:
+            allowed = {str(k) for k in (known_pillars if name == "pillar_intros" else
+                                        known_kpis)}
+            values = changes[name] or {}
+            if not isinstance(values, dict):
+                raise WordsError(f"{name}: expected a mapping", name)
+            stray = sorted(str(k) for k in values if str(k) not in allowed)
+            if stray:
+                raise WordsError(_("%(field)s: %(key)s is not part of this year's report") % {
+                    "field": name, "key": stray[0]}, name)
+            changes[name] = {str(k): str(v).strip() for k, v in values.items()
+                             if str(v).strip()}
+    for name in ("head_name", "head_title", "foreword", "challenges", "way_forward"):
+        if name in changes:
+            changes[name] = str(changes[name] or "").strip()
+    return changes
+
+
+@transaction.atomic
+def save_words(words, *, expected_version: int | None = None, signature=None,
+               remove_signature: bool = False, known_pillars=(), known_kpis=(),
+               **changes):
+    """Save the office's words of a year's report (a ``ReportWords``, new or stored) if nobody
+    saved them since ``expected_version``; ``signature``: ``(name, bytes)`` of a PNG or JPEG.
+    A final report's words are not changed (``WordsError``); nothing is written on a
+    refusal."""
+    unknown = set(changes) - set(WORD_FIELDS)
+    if unknown:
+        raise WordsError(f"{sorted(unknown)[0]}: not a part of the report's words")
+    if words.pk and words.is_final:
+        raise WordsError(_("The report of %(period)s is final: its words are kept as they "
+                           "were made final.") % {"period": words.period})
+    changes = _clean_texts(dict(changes), known_pillars, known_kpis)
+    checked = _check_signature(*signature) if signature is not None else None
+    for name, value in changes.items():
+        setattr(words, name, value)
+    if words.pk:
+        claim_version(words, words.version if expected_version is None else expected_version)
+    if remove_signature and words.signature and checked is None:
+        words.signature.delete(save=False)
+    if checked is not None:
+        if words.signature:
+            words.signature.delete(save=False)
+        words.signature.save(checked[0], ContentFile(signature[1]), save=False)
+    words.save()
+    return words
+
+
+def behind_without_comment(report) -> list[str]:
+    """Codes of the KPIs behind target that have no comment yet ("1-(a) Number of ...")."""
+    from workplan.indicators.iptt import BEHIND
+
+    return [f"{row.code} {row.kpi}" for row in report.kpis
+            if row.state == BEHIND and not row.note]
+
+
+@transaction.atomic
+def make_final(words, plan, *, user=None, expected_version: int | None = None, today=None):
+    """Make the year's report final: every KPI behind target must carry a comment; the
+    report's data is computed once more, with the words, and frozen (``frozen``) so that the
+    final report renders the same, byte for byte, from then on."""
+    from django.utils import timezone
+
+    from .data.annual import annual_report
+    from .data.frozen import freeze
+
+    if words.is_final:
+        raise WordsError(_("The report of %(period)s is already final.") % {
+            "period": words.period})
+    claim_version(words, words.version if expected_version is None else expected_version)
+    words.status = words.Status.FINAL
+    words.finalised_at = timezone.now()
+    words.finalised_by = user if user is not None and user.pk else None
+    report = annual_report(plan, today=today or timezone.localdate(), words=words)
+    missing = behind_without_comment(report)
+    if missing:
+        raise WordsError(
+            _("kpi_notes: %(n)s KPIs behind target have no comment yet (first: %(first)s). "
+              "Say why each is behind before the report is made final.") % {
+                "n": len(missing), "first": missing[0]}, "kpi_notes")
+    words.frozen = freeze(report)
+    words.save()
+    return words
+
+
+@transaction.atomic
+def reopen(words, *, expected_version: int | None = None):
+    """Back to draft (an office admin's decision): the frozen figures are dropped, the words
+    kept; the history keeps the final version."""
+    if not words.is_final:
+        raise WordsError(_("The report of %(period)s is not final.") % {"period": words.period})
+    claim_version(words, words.version if expected_version is None else expected_version)
+    words.status = words.Status.DRAFT
+    words.frozen = None
+    words.finalised_at = None
+    words.finalised_by = None
+    words.save()
+    return words

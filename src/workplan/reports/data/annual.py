@@ -32,6 +32,7 @@ from workplan.plans.models import Action, WorkPlan
 
 from . import glossary
 from .events import EventFacts, event_facts, join_words
+from .yearfigures import FigureTable, year_tables
 
 WORKSHOP_KINDS = ("workshop", "training", "accreditation")
 WORKSHOP_LEVELS = ("regional", "subregional")
@@ -48,10 +49,54 @@ class KeyFigure:
 
 
 @dataclass
+class EventGroup:
+    """The sessions of one planned activity under one action (an event of its own when the
+    activity was held once, or when it serves no planned activity): told under one title."""
+
+    title: str
+    events: list[EventFacts]
+
+    @property
+    def sessions(self) -> str:
+        """"3 sessions", or "" for a single event."""
+        n = len(self.events)
+        return ngettext("%(n)s session", "%(n)s sessions", n) % {"n": n} if n > 1 else ""
+
+    @property
+    def participants(self) -> int:
+        return sum(e.participants for e in self.events)
+
+    @property
+    def women(self) -> int:
+        return sum(e.women for e in self.events)
+
+
+def group_sessions(events: list[EventFacts]) -> list[EventGroup]:
+    """Events of one planned activity, grouped (in the order of their first session); an
+    event serving no planned activity is a group of its own. The group's title is the
+    events' title when they share it, else the activity's."""
+    groups: list[EventGroup] = []
+    by_activity: dict[int, EventGroup] = {}
+    for event in events:
+        found = by_activity.get(event.activity_id) if event.activity_id else None
+        if found is None:
+            found = EventGroup(event.title, [])
+            groups.append(found)
+            if event.activity_id:
+                by_activity[event.activity_id] = found
+        elif event.title != found.title:
+            found.title = found.events[0].activity or found.title
+        found.events.append(event)
+    return groups
+
+
+@dataclass
 class ActionSection:
     code: str
     text: str
     events: list[EventFacts] = field(default_factory=list)
+    title: str = ""   # the action's short title (``short_title``)
+    groups: list[EventGroup] = field(default_factory=list)
 
 
 @dataclass
@@ -61,6 +106,7 @@ class PillarSection:
     actions: list[ActionSection]
     action_count: int
     events: int
+    words: str = ""   # the office's introduction of the pillar
 
     @property
     def served(self) -> int:
@@ -79,6 +125,9 @@ class KpiRow:
     status: str
     state: str
     counts: str = ""   # what the KPI counts: its measure and settings, in words
+    action_title: str = ""   # the action's short title, beside its code
+    indicator_id: int = 0
+    note: str = ""     # staff's comment for the year (why behind target ...)
 
 
 @dataclass
@@ -115,10 +164,53 @@ class PublicationRow:
 
 
 @dataclass
+class OfficeInfo:
+    code: str
+    name: str
+    short_name: str
+
+
+@dataclass
+class Signature:
+    """The head's signature as the report embeds it (base64, so it travels in the JSON)."""
+
+    data: str
+    content_type: str
+    width: int
+    height: int
+
+
+@dataclass
+class Words:
+    """The office's own words (``models.ReportWords``), as the report prints them."""
+
+    status: str = "draft"
+    head_name: str = ""
+    head_title: str = ""
+    signature: Signature | None = None
+    foreword: list[str] = field(default_factory=list)        # paragraphs
+    challenges: list[str] = field(default_factory=list)
+    way_forward: list[str] = field(default_factory=list)
+    finalised: dt.date | None = None
+
+    @property
+    def final(self) -> bool:
+        return self.status == "final"
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs of what staff typed: split at blank lines, lines of one paragraph joined."""
+    import re
+
+    return [" ".join(line.strip() for line in block.splitlines() if line.strip())
+            for block in re.split(r"\n\s*\n", text or "") if block.strip()]
+
+
+@dataclass
 class AnnualReport:
-    office: object
-    plan: WorkPlan
-    board: Dashboard
+    office: OfficeInfo
+    plan: WorkPlan | None
+    board: Dashboard | None
     generated: dt.date
     title: str
     subtitle: str
@@ -130,6 +222,7 @@ class AnnualReport:
     levels: list[str]                                   # level labels, the columns
     pillars: list[PillarSection]
     other_events: list[EventFacts]
+    other_groups: list[EventGroup]
     kpis: list[KpiRow]
     kpi_summary: str
     kpi_status: dict[str, int]
@@ -142,12 +235,19 @@ class AnnualReport:
     next_plan: list[tuple[int, str, list[PlanRow]]] | None
     next_plan_headers: list[str]
     next_work_plan: WorkPlan | None
-    next_document: object | None     # its PlanDocument (the Word annex renders it)
+    next_document: object | None     # its PlanDocument (read from the database)
     publications: list[PublicationRow]
     publications_intro: str
     abbreviations: list[tuple[str, str]]
     genders: list[tuple[str, str]]                      # (code, label) shown in the annex
     events: list[EventFacts]
+    words: Words = field(default_factory=Words)
+    tables: list[FigureTable] = field(default_factory=list)   # figures an office reports
+    events_held: int = 0
+    participants_by_gender: dict[str, int] = field(default_factory=dict)
+    reached_by_subregion: list[tuple[str, int]] = field(default_factory=list)
+    chapters: dict[str, str] = field(default_factory=dict)    # key -> numbered title
+    omitted: list[str] = field(default_factory=list)  # what has nothing to show, in a line
 
     @property
     def events_total(self) -> int:
@@ -167,11 +267,18 @@ def _percent(share: float | None) -> str:
     return share_text(share)
 
 
-def annual_report(plan: WorkPlan, *, today: dt.date | None = None) -> AnnualReport:
-    """The annual report of ``plan``'s fiscal year (its office's held events, KPIs, ...)."""
+def annual_report(plan: WorkPlan, *, today: dt.date | None = None,
+                  words=None) -> AnnualReport:
+    """The annual report of ``plan``'s fiscal year (its office's held events, KPIs, ...), with
+    the office's words of that year (``words``: a ``ReportWords``; by default the stored one,
+    if any). A final report is not computed again: render ``frozen.thaw(words.frozen)``."""
+    from ..models import ReportWords
+
     office = plan.office
     today = today or timezone.localdate()
     year = plan.start_year
+    if words is None:
+        words = ReportWords.objects.filter(office=office, start_year=year).first()
     board = figures(office, year, today=today, plan=plan)
     period = board.period
     actions = list(Action.objects.filter(work_plan=plan).select_related("pillar")
@@ -181,42 +288,127 @@ def annual_report(plan: WorkPlan, *, today: dt.date | None = None) -> AnnualRepo
     events = event_facts(held, region_id=office.region_id, action_order=order)
 
     pillars, other = _pillars(plan, actions, events)
-    kpis, kpi_summary = _kpis(board)
+    intros = (words.pillar_intros or {}) if words is not None else {}
+    for pillar in pillars:
+        pillar.words = (intros.get(str(pillar.number)) or "").strip()
+    kpis, kpi_summary = _kpis(board, (words.kpi_notes or {}) if words is not None else {})
     annex_rows, annex_totals, annex_events = _workshop_annex(office, period, events)
     next_title, next_rows, headers, next_plan, next_document = _next_plan(office, year)
     publications = _publications(office, period)
     genders = [(g, str(dict(Person.Gender.choices)[g])) for g in GENDERS
                if g in ("female", "male") or annex_totals.get(g)]
+    previous_plan = WorkPlan.objects.filter(office=office, start_year=year - 1).first()
+    previous = None
+    if previous_plan is not None:
+        previous = (previous_plan, figures(office, year - 1, today=today, plan=previous_plan))
 
     short = office.short_name
+    next_period = (f"{year + 1}-{year + 2}" if office.fiscal_year_start_month != 1
+                   else str(year + 1))
     report = AnnualReport(
-        office=office, plan=plan, board=board, generated=today,
+        office=OfficeInfo(office.code, office.name, short), plan=plan, board=board,
+        generated=today,
         title=_("Annual Report %(period)s") % {"period": period.year_label},
         subtitle=f"{office.name} ({short})" if short and short not in office.name
         else office.name,
         period_text=_("Fiscal year %(first)s – %(last)s") % {
             "first": date_format(period.start, "j F Y"),
             "last": date_format(period.end, "j F Y")},
-        intro=_intro(plan, board, pillars),
+        intro=[],
         summary=_summary(board, events, kpi_summary, len(publications)),
         figures=_key_figures(board),
         events_by_kind_level=[], levels=[],
-        pillars=pillars, other_events=other, kpis=kpis, kpi_summary=kpi_summary,
+        pillars=pillars, other_events=other, other_groups=group_sessions(other),
+        kpis=kpis, kpi_summary=kpi_summary,
         kpi_status=board.kpi_status,
         annex_rows=annex_rows, annex_totals=annex_totals, annex_workshops=annex_events,
         annex_intro=_annex_intro(short, period.year_label, annex_events, annex_totals),
-        next_period=f"{year + 1}-{year + 2}" if office.fiscal_year_start_month != 1
-        else str(year + 1),
+        next_period=next_period,
         next_plan_title=next_title, next_plan=next_rows, next_plan_headers=headers,
         next_work_plan=next_plan, next_document=next_document,
         publications=publications,
         publications_intro=_publications_intro(short, publications),
-        abbreviations=[], genders=genders, events=events)
+        abbreviations=[], genders=genders, events=events,
+        words=words_of(words),
+        tables=year_tables(plan, board, previous=previous),
+        events_held=board.events_total,
+        participants_by_gender=dict(sorted(board.participants.items())),
+        reached_by_subregion=[(name, len(ids))
+                              for name, ids in sorted(board.members_reached.items())])
     report.levels, report.events_by_kind_level = _kind_level_table(board)
+    report.chapters, report.omitted = _chapters(report)
+    report.intro = _intro(plan, board, pillars, report.chapters)
     partners = {acronym: name for e in events for name, acronym, _r, _k in e.partners
                 if acronym}
     report.abbreviations = glossary.used(_texts(report), extra=partners)
     return report
+
+
+def words_of(record) -> Words:
+    """The ``Words`` a ``ReportWords`` record (or None) gives the report; its signature read
+    once, into the data (so a final report carries it)."""
+    import base64
+
+    if record is None:
+        return Words()
+    signature = None
+    if record.signature:
+        from ..services import image_info
+
+        try:
+            with record.signature.open("rb") as handle:
+                data = handle.read()
+            content_type, width, height = image_info(data)
+        except (OSError, ValueError):
+            signature = None  # a missing or damaged file: the report prints the name only
+        else:
+            signature = Signature(base64.b64encode(data).decode("ascii"), content_type,
+                                  width, height)
+    return Words(status=record.status, head_name=record.head_name.strip(),
+                 head_title=record.head_title.strip(), signature=signature,
+                 foreword=paragraphs(record.foreword),
+                 challenges=paragraphs(record.challenges),
+                 way_forward=paragraphs(record.way_forward),
+                 finalised=timezone.localdate(record.finalised_at)
+                 if record.finalised_at else None)
+
+
+def _chapters(report: AnnualReport) -> tuple[dict[str, str], list[str]]:
+    """The chapters the report holds, numbered in order, and a line for each left out
+    because it has nothing to show."""
+    chapters: dict[str, str] = {}
+    omitted: list[str] = []
+    words = report.words
+    if words.foreword:
+        chapters["foreword"] = _("Foreword")
+    numbered = [("introduction", _("Introduction")), ("summary", _("Executive summary")),
+                ("activities", _("Activities by pillar and action")),
+                ("kpis", _("Achievement of the key performance indicators"))]
+    if report.publications:
+        numbered.append(("publications", _("Publications and information shared")))
+    else:
+        omitted.append(_("No publication of %(office)s is dated in this fiscal year, so the "
+                         "report has no chapter on publications.") % {
+            "office": report.office.short_name})
+    if words.challenges:
+        numbered.append(("challenges", _("Challenges and lessons learned")))
+    if words.way_forward:
+        numbered.append(("way_forward", _("The way forward")))
+    for number, (key, title) in enumerate(numbered, start=1):
+        chapters[key] = f"{number}. {title}"
+    if report.annex_workshops:
+        chapters["annex1"] = _("Annex 1: Participants in regional and sub-regional "
+                               "workshops by member")
+    else:
+        omitted.append(report.annex_intro)
+    if report.next_plan:
+        chapters["annex2"] = (_("Annex %(n)s: Annual Work Plan %(period)s") % {
+            "n": 2 if "annex1" in chapters else 1, "period": report.next_period})
+    else:
+        omitted.append(_("The Annual Work Plan %(period)s is not adopted yet; the report "
+                         "has no annex with it.") % {"period": report.next_period})
+    chapters["abbreviations"] = _("Abbreviations")
+    return chapters, omitted
 
 
 # --- sections -----------------------------------------------------------------------------------
@@ -237,11 +429,26 @@ def _pillars(plan, actions, events: list[EventFacts]):
     pillars = []
     for pillar in plan.pillars.order_by("number"):
         own = [a for a in actions if a.pillar_id == pillar.pk]
-        sections = [ActionSection(a.code, a.text, by_action[a.pk]) for a in own
-                    if by_action.get(a.pk)]
+        sections = [ActionSection(a.code, a.text, by_action[a.pk], short_title(a.text),
+                                  group_sessions(by_action[a.pk]))
+                    for a in own if by_action.get(a.pk)]
         pillars.append(PillarSection(pillar.number, pillar.title, sections, len(own),
                                      sum(len(s.events) for s in sections)))
     return pillars, other
+
+
+def short_title(text: str, limit: int = 70) -> str:
+    """An action's text cut to a title: its first clause ("Upon request, " dropped), at most
+    ``limit`` characters, cut at a word with an ellipsis."""
+    import re
+
+    words = re.sub(r"^\s*upon request,?\s*", "", text.strip(), flags=re.I)
+    words = re.split(r"(?<=[.;:])\s|\s\(", words, maxsplit=1)[0].rstrip(".;: ")
+    words = words[:1].upper() + words[1:]
+    if len(words) <= limit:
+        return words
+    cut = words[:limit].rsplit(" ", 1)[0].rstrip(",;: ")
+    return cut + "…"
 
 
 def _kind_level_table(board: Dashboard):
@@ -285,7 +492,8 @@ def _key_figures(board: Dashboard) -> list[KeyFigure]:
     ]
 
 
-def _intro(plan, board: Dashboard, pillars: list[PillarSection]) -> list[str]:
+def _intro(plan, board: Dashboard, pillars: list[PillarSection],
+           chapters: dict[str, str]) -> list[str]:
     office = plan.office
     strategic = plan.strategic_plan
     period = board.period
@@ -296,13 +504,35 @@ def _intro(plan, board: Dashboard, pillars: list[PillarSection]) -> list[str]:
     if strategic is not None:
         first += _(", which implements the %(rsp)s") % {"rsp": strategic.title}
     first += "."
-    second = _("The plan sets out %(actions)s actions under %(pillars)s pillars. Chapter 2 "
-               "gives the year's figures, chapter 3 the activities held under each pillar and "
-               "action, chapter 4 the achievement of the plan's key performance indicators "
-               "(KPIs) and chapter 5 what the office published. The annexes list the "
-               "participants in regional and sub-regional workshops by member and the Annual "
-               "Work Plan for the next fiscal year.") % {
+
+    def number(key):
+        return chapters[key].split(".", 1)[0]
+
+    parts = [_("chapter %(n)s gives the year's figures") % {"n": number("summary")},
+             _("chapter %(n)s the activities held under each pillar and action") % {
+                 "n": number("activities")},
+             _("chapter %(n)s the achievement of the plan's key performance indicators "
+               "(KPIs)") % {"n": number("kpis")}]
+    if "publications" in chapters:
+        parts.append(_("chapter %(n)s what the office published") % {
+            "n": number("publications")})
+    if "challenges" in chapters:
+        parts.append(_("chapter %(n)s the challenges met and the lessons learned") % {
+            "n": number("challenges")})
+    if "way_forward" in chapters:
+        parts.append(_("chapter %(n)s the way forward") % {"n": number("way_forward")})
+    second = _("The plan sets out %(actions)s actions under %(pillars)s pillars.") % {
         "actions": sum(p.action_count for p in pillars), "pillars": len(pillars)}
+    listing = join_words(parts)
+    second += " " + listing[:1].upper() + listing[1:] + "."
+    annexes = []
+    if "annex1" in chapters:
+        annexes.append(_("the participants in regional and sub-regional workshops by "
+                         "member"))
+    if "annex2" in chapters:
+        annexes.append(_("the Annual Work Plan for the next fiscal year"))
+    if annexes:
+        second += " " + _("The annexes list %(what)s.") % {"what": join_words(annexes)}
     return [first, second]
 
 
@@ -370,7 +600,7 @@ def kind_count(kind: str, n: int) -> str:
         "n": f"{n:,}"}
 
 
-def _kpis(board: Dashboard) -> tuple[list[KpiRow], str]:
+def _kpis(board: Dashboard, notes: dict) -> tuple[list[KpiRow], str]:
     rows = []
     table = board.table
     if table is None:
@@ -387,7 +617,9 @@ def _kpis(board: Dashboard) -> tuple[list[KpiRow], str]:
             actual=_number(year.actual, unit),
             percent="–" if year.percent is None else f"{year.percent:.0f}%",
             status=str(STATUS_LABELS[row.state]), state=row.state,
-            counts=what_it_counts(row.indicator, row.measure)))
+            counts=what_it_counts(row.indicator, row.measure),
+            action_title=short_title(row.action.text), indicator_id=row.indicator.pk,
+            note=(notes.get(str(row.indicator.pk)) or "").strip()))
     status = board.kpi_status
     summary = _("Of the plan's %(n)s KPIs, %(on)s are on target and %(behind)s behind; "
                 "%(none)s have no target set and %(nodata)s no data yet.") % {
@@ -508,16 +740,22 @@ def _publications_intro(short: str, publications: list[PublicationRow]) -> str:
 
 
 def _texts(report: AnnualReport) -> list[str]:
+    words = report.words
     texts = [report.title, report.subtitle, *report.intro, *report.summary, report.kpi_summary,
+             *words.foreword, *words.challenges, *words.way_forward, *report.omitted,
+             *[p.words for p in report.pillars], *[r.note for r in report.kpis],
+             *[r.action_title for r in report.kpis],
+             *[t.intro for t in report.tables],
+             *[c for t in report.tables for r in t.rows for c in r.cells],
              report.annex_intro, report.publications_intro, report.next_plan_title,
              *report.next_plan_headers]
     for pillar in report.pillars:
         texts.append(pillar.title)
         for section in pillar.actions:
             texts.append(section.text)
-            texts += [e.title for e in section.events] + [e.paragraph() for e in section.events]
-    texts += [e.title for e in report.other_events] + [e.paragraph()
-                                                       for e in report.other_events]
+            texts += [g.title for g in section.groups]
+            texts += [e.story() for e in section.events]
+    texts += [g.title for g in report.other_groups] + [e.story() for e in report.other_events]
     texts += [row.kpi for row in report.kpis]
     texts += [p.title for p in report.publications]
     for _pillar, title, rows in report.next_plan or []:

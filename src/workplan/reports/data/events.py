@@ -58,6 +58,8 @@ class EventFacts:
     activity: str
     summary: str
     office_role: str
+    activity_id: int | None = None
+    reach: str = ""           # a wide event's beneficiaries in words (``reach_text``)
     beneficiaries: list[tuple[str, str]] = field(default_factory=list)  # (iso3, name)
     participants: int = 0     # attended, role participant (as the KPIs count them)
     women: int = 0
@@ -75,11 +77,7 @@ class EventFacts:
 
     @property
     def place(self) -> str:
-        where = ", ".join(part for part in (self.city, self.country_name) if part)
-        if self.mode == Event.Mode.VIRTUAL or not where:
-            return _("online") if self.mode == Event.Mode.VIRTUAL else ""
-        return _("%(place)s and online") % {"place": where} \
-            if self.mode == Event.Mode.HYBRID else where
+        return venue(self.city, self.country_name, self.mode)
 
     @property
     def funders(self) -> list[str]:
@@ -110,38 +108,51 @@ class EventFacts:
         return " · ".join(parts)
 
     def paragraph(self) -> str:
-        """The event's summary as staff wrote it, else a paragraph built from its facts."""
+        """The event's summary as staff wrote it, else a paragraph built from its facts (where
+        and when included: for a text that stands without the line of facts, as in IATI)."""
         return self.summary.strip() or self.sentence()
 
+    def story(self) -> str:
+        """What the annual report prints under the event's title and line of facts: the
+        summary as staff wrote it, else what the title and that line do not already say (for
+        whom, the resource persons, who funded it); "" when they say it all."""
+        return self.summary.strip() or self.composed()
+
     def sentence(self) -> str:
-        what = {"title": self.title, "dates": self.dates}
-        if self.status == Event.Status.HELD:
-            text = (_("%(title)s was held %(where)s on %(dates)s")
-                    if self.place else _("%(title)s was held on %(dates)s"))
-        else:
-            text = (_("%(title)s is planned %(where)s on %(dates)s")
-                    if self.place else _("%(title)s is planned on %(dates)s"))
+        """Where and when, then ``composed``."""
         where = self.place
-        what["where"] = where if self.mode == Event.Mode.VIRTUAL else _("in %(place)s") % {
-            "place": where}
-        text %= what
-        if self.beneficiaries:
-            if len(self.beneficiaries) > MANY:
-                text += _(" for officials of %(n)s members") % {"n": len(self.beneficiaries)}
-            else:
-                text += _(" for officials of %(members)s") % {
-                    "members": join_words([name for _iso, name in self.beneficiaries])}
-        text += "."
-        if self.participants:
-            text += " " + ngettext("%(n)s participant took part", "%(n)s participants took part",
-                                   self.participants) % {"n": f"{self.participants:,}"}
-            if self.women:
-                text += _(" (%(w)s of them women)") % {"w": f"{self.women:,}"}
-            if self.experts:
-                text += ngettext(", with %(n)s expert as resource person",
-                                 ", with %(n)s experts as resource persons",
-                                 self.experts) % {"n": self.experts}
-            text += "."
+        held = self.status == Event.Status.HELD
+        if where:
+            text = (_("Held %(where)s on %(dates)s.") if held
+                    else _("Planned %(where)s on %(dates)s.")) % {
+                "where": where if self.mode == Event.Mode.VIRTUAL
+                else _("in %(place)s") % {"place": where}, "dates": self.dates}
+        else:
+            text = (_("Held on %(dates)s.") if held else _("Planned on %(dates)s.")) % {
+                "dates": self.dates}
+        rest = self.composed()
+        return f"{text} {rest}" if rest else text
+
+    def composed(self) -> str:
+        """Sentences from the event's facts that never repeat its title: for whom (the
+        members the title does not name; "all 35 members" or the sub-regions for a wide
+        event), the resource persons, and the partners that funded or co-organised it."""
+        subject = _subject(self.kind)
+        sentences = []
+        whom = self.reach
+        if not whom:
+            named = [name for _iso, name in self.beneficiaries
+                     if name.casefold() not in self.title.casefold()]
+            if named and len(self.beneficiaries) <= MANY:
+                whom = _("officials of %(members)s") % {"members": join_words(
+                    [name for _iso, name in self.beneficiaries])}
+        if whom:
+            sentences.append(_("%(subject)s served %(whom)s.") % {"subject": subject,
+                                                                  "whom": whom})
+        if self.experts:
+            sentences.append(ngettext("%(n)s expert served as resource person.",
+                                      "%(n)s experts served as resource persons.",
+                                      self.experts) % {"n": self.experts})
         support = []
         if self.funders:
             support.append(_("funded by %(who)s") % {"who": join_words(self.funders)})
@@ -149,8 +160,50 @@ class EventFacts:
             support.append(_("co-organised with %(who)s") % {"who": join_words(
                 self.co_organisers)})
         if support:
-            text += " " + _("The event was %(support)s.") % {"support": _(" and ").join(support)}
-        return text
+            text = _(" and ").join(support)
+            sentences.append(text[:1].upper() + text[1:] + ".")
+        return " ".join(sentences)
+
+
+def _subject(kind: str) -> str:
+    return {
+        "workshop": _("The workshop"), "training": _("The training course"),
+        "mission": _("The mission"), "meeting": _("The meeting"),
+        "conference": _("The conference"), "accreditation": _("The accreditation workshop"),
+    }.get(kind, _("The event"))
+
+
+def venue(city: str, country: str, mode: str = "in_person") -> str:
+    """Where an event took place, written once for every report: "Suva, Fiji"; the city is
+    left out where the country's name already says it ("Macao, China", "Singapore", not
+    "Macao, Macao, China"); "online", or "Suva, Fiji and online" for a hybrid event."""
+    city, country = city.strip(), country.strip()
+    if city and country and (country.casefold() == city.casefold()
+                             or country.casefold().startswith(city.casefold() + ",")):
+        city = ""
+    where = ", ".join(part for part in (city, country) if part)
+    if mode == Event.Mode.VIRTUAL:
+        return _("online")
+    if not where:
+        return ""
+    return _("%(place)s and online") % {"place": where} if mode == Event.Mode.HYBRID else where
+
+
+def reach_text(beneficiaries: list[tuple[str, str]], region: dict[str, str]) -> str:
+    """For a wide event: "all 35 members of the region", or "12 members of the Pacific and
+    South Asia sub-regions"; "" when the members are few enough to be named.
+    ``region``: every member of the region, ISO code -> sub-region."""
+    if len(beneficiaries) <= MANY:
+        return ""
+    codes = {iso for iso, _name in beneficiaries}
+    if region and set(region) <= codes:
+        return _("all %(n)s members of the region") % {"n": len(region)}
+    regions = sorted({region[iso] for iso in codes if region.get(iso)})
+    if not regions:
+        return _("officials of %(n)s members") % {"n": len(codes)}
+    return ngettext("%(n)s members of the %(names)s sub-region",
+                    "%(n)s members of the %(names)s sub-regions", len(regions)) % {
+        "n": len(codes), "names": join_words(regions)}
 
 
 def _partner_name(name: str, acronym: str) -> str:
@@ -197,7 +250,8 @@ def event_facts(events, *, region_id: int | None = None,
     chosen = events.order_by().values("pk")
     rows = list(events.values(
         "pk", "title", "kind", "level", "status", "mode", "start_date", "end_date", "city",
-        "country", "summary", "office_role", "host_member__name", "activity__title").annotate(
+        "country", "summary", "office_role", "host_member__name", "activity__title",
+        "activity_id").annotate(
             **headcount_annotations()))
     beneficiaries = defaultdict(list)
     for event_id, iso3, name in (Event.beneficiaries.through.objects
@@ -226,9 +280,11 @@ def event_facts(events, *, region_id: int | None = None,
             .values_list("event_id", "action_id", "action__code", "action__position")):
         rank = action_order.get(action_id, 10**9) if action_order is not None else position
         links[event_id].append((rank, code, action_id))
-    names = {}
+    names, regions = {}, {}
     if region_id is not None:
-        names = dict(Member.objects.filter(region_id=region_id).values_list("iso3", "name"))
+        for iso3, name, sub_region in (Member.objects.filter(region_id=region_id)
+                                       .values_list("iso3", "name", "sub_region")):
+            names[iso3], regions[iso3] = name, sub_region
     kinds, levels = dict(Event.Kind.choices), dict(Event.Level.choices)
     statuses, modes = dict(Event.Status.choices), dict(Event.Mode.choices)
     found = []
@@ -245,6 +301,8 @@ def event_facts(events, *, region_id: int | None = None,
             country_name=country_name(row["country"], names),
             host=row["host_member__name"] or "", activity=row["activity__title"] or "",
             summary=row["summary"], office_role=row["office_role"],
+            activity_id=row["activity_id"],
+            reach=reach_text(beneficiaries.get(pk, []), regions),
             beneficiaries=beneficiaries.get(pk, []),
             participants=row["n_participants"], women=row["n_women"],
             experts=row["n_resource_persons"], partners=partners.get(pk, []),

@@ -29,6 +29,18 @@ HTML = "text/html; charset=utf-8"
 PDF = "application/pdf"
 
 
+def report_of(plan):
+    """The year's report: from its frozen data once made final (the same bytes every time),
+    else computed now with the office's words as they stand."""
+    from ..data.frozen import thaw
+    from ..models import ReportWords
+
+    words = ReportWords.objects.filter(office=plan.office, start_year=plan.start_year).first()
+    if words is not None and words.is_final and words.frozen:
+        return thaw(words.frozen)
+    return annual_report(plan, words=words)
+
+
 @registry.register
 class AnnualReportExporter(Exporter):
     identifier = "annual-report"
@@ -44,7 +56,7 @@ class AnnualReportExporter(Exporter):
     def render(self, params, user=None):
         fiscal_year(params)
         plan = plan_for(params, user)
-        report = annual_report(plan)
+        report = report_of(plan)
         name = f"{plan.office.code.lower()}-annual-report-{plan.period}"
         if params["format"] == "docx":
             from ..render.annual_docx import render_annual_docx

@@ -10,14 +10,21 @@ import io
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
-from workplan.plans.export.word import render_docx
-
+from ..data.annual import paragraphs
 from . import word
 from .charts import Pictures, annual_charts
+
+
+def cover_note(report) -> str:
+    """What the cover says of the report's standing: a draft of the day, or final."""
+    if report.words.final:
+        return _("Final report, made final on %(day)s.") % {
+            "day": date_format(report.words.finalised or report.generated, "j F Y")}
+    return _("Draft prepared with Workplan from the office's records on %(day)s.") % {
+        "day": date_format(report.generated, "j F Y")}
 
 
 def render_annual_docx(report) -> bytes:
@@ -42,13 +49,23 @@ def render_annual_docx(report) -> bytes:
 
     _cover(doc, report)
     _contents(doc, report)
+    chapters = report.chapters
+    words = report.words
 
-    w.heading("1. " + _("Introduction"), 1)
+    if "foreword" in chapters:
+        w.heading(chapters["foreword"], 1)
+        for paragraph in words.foreword:
+            w.paragraph(paragraph)
+        w.flush()
+        _signature(doc, words)
+        w.page_break()
+
+    w.heading(chapters["introduction"], 1)
     for paragraph in report.intro:
         w.paragraph(paragraph)
 
     w.page_break()
-    w.heading("2. " + _("Executive summary"), 1)
+    w.heading(chapters["summary"], 1)
     for paragraph in report.summary:
         w.paragraph(paragraph)
     w.flush()
@@ -62,54 +79,67 @@ def render_annual_docx(report) -> bytes:
                 [[kind, *counts, sum(counts)] for kind, counts in report.events_by_kind_level],
                 widths=[5.0] + [11.6 / (len(levels) + 1)] * (len(levels) + 1),
                 numeric=set(range(1, len(levels) + 2)),
-                footer=[_("Total"), *totals, report.board.events_total])
+                footer=[_("Total"), *totals, report.events_held])
     for key in ("events", "gender", "reach"):
         figure(key)
+    for table in report.tables:
+        _figure_table(w, table)
 
     w.page_break()
-    w.heading("3. " + _("Activities by pillar and action"), 1)
+    w.heading(chapters["activities"], 1)
     for pillar in report.pillars:
         w.heading(_("Pillar %(n)s: %(title)s") % {"n": pillar.number, "title": pillar.title}, 2)
+        for paragraph in paragraphs(pillar.words):
+            w.paragraph(paragraph)
         w.paragraph(ngettext(
             "%(n)s event was held under %(served)s of the pillar's %(actions)s actions.",
             "%(n)s events were held under %(served)s of the pillar's %(actions)s actions.",
             pillar.events) % {"n": pillar.events, "served": pillar.served,
                               "actions": pillar.action_count}, "Lead")
         for section in pillar.actions:
-            w.heading(_("Action %(code)s") % {"code": section.code}, 3)
+            w.heading(_("Action %(code)s: %(title)s") % {"code": section.code,
+                                                         "title": section.title}, 3)
             w.paragraph(section.text, "Action Text")
-            for event in section.events:
-                _event(w, event)
+            for group in section.groups:
+                _group(w, group)
     if report.other_events:
         w.heading(_("Other activities"), 2)
         w.paragraph(_("Events held at members' request or on the office's initiative that "
                       "serve no action of the plan."), "Lead")
-        for event in report.other_events:
-            _event(w, event)
+        for group in report.other_groups:
+            _group(w, group)
 
     w.page_break()
-    w.heading("4. " + _("Achievement of the key performance indicators"), 1)
+    w.heading(chapters["kpis"], 1)
     w.paragraph(report.kpi_summary)
     figure("kpis")
     w.paragraph(_("KPI achievement for the fiscal year (from the indicator performance "
                   "tracking table)"), "Caption")
-    w.table([_("Action"), _("KPI"), _("Target"), _("Actual"), _("% met"), _("Status")],
-            [[r.code, [r.kpi, _("Counts: %(what)s") % {"what": r.counts}], r.target,
-              r.actual, r.percent, r.status] for r in report.kpis],
-            widths=[1.6, 7.4, 1.6, 1.6, 1.6, 2.8], numeric={2, 3, 4})
+    w.table([_("Action"), _("KPI"), _("Target"), _("Actual"), _("% met"), _("Status"),
+             _("Comment")],
+            [[[r.code, r.action_title], [r.kpi, _("Counts: %(what)s") % {"what": r.counts}],
+              r.target, r.actual, r.percent, r.status, r.note] for r in report.kpis],
+            widths=[2.6, 5.0, 1.4, 1.4, 1.3, 1.9, 3.0], numeric={2, 3, 4})
 
-    w.page_break()
-    w.heading("5. " + _("Publications and information shared"), 1)
-    w.paragraph(report.publications_intro)
-    if report.publications:
+    if "publications" in chapters:
+        w.page_break()
+        w.heading(chapters["publications"], 1)
+        w.paragraph(report.publications_intro)
         w.table([_("Date"), _("Kind"), _("Title"), _("Member")],
                 [[date_format(p.date, "j M Y"), p.kind, p.title, p.member or "–"]
                  for p in report.publications], widths=[2.4, 3.6, 8.0, 2.6])
 
-    w.page_break()
-    w.heading(_("Annex 1: Participants in regional and sub-regional workshops by member"), 1)
-    w.paragraph(report.annex_intro)
-    if report.annex_rows:
+    for key, texts in (("challenges", words.challenges), ("way_forward", words.way_forward)):
+        if key in chapters:
+            w.page_break()
+            w.heading(chapters[key], 1)
+            for paragraph in texts:
+                w.paragraph(paragraph)
+
+    if "annex1" in chapters:
+        w.page_break()
+        w.heading(chapters["annex1"], 1)
+        w.paragraph(report.annex_intro)
         _annex_table(w, report)
         figure("workshops")
         w.heading(_("The workshops"), 2)
@@ -118,29 +148,56 @@ def render_annual_docx(report) -> bytes:
                  for e in report.annex_workshops], widths=[8.6, 5.6, 2.4], numeric={2})
     w.flush()
 
-    annex = word.landscape_section(doc)
-    word.header_and_footer(annex, f"{office.short_name} · {report.title}")
-    w.heading(_("Annex 2: Annual Work Plan %(period)s") % {"period": report.next_period}, 1)
-    if report.next_document is not None:
+    if "annex2" in chapters:
+        annex = word.landscape_section(doc)
+        word.header_and_footer(annex, f"{office.short_name} · {report.title}")
+        w.heading(chapters["annex2"], 1)
         w.paragraph(report.next_plan_title, "Lead")
+        for number, title, rows in report.next_plan:
+            w.heading(f"{number}. {title}", 2)
+            w.table(list(report.next_plan_headers),
+                    [[[f"{row.letter}) {row.text}"] + ([row.reference] if row.reference else []),
+                      list(row.activities) or [""], list(row.kpis) or [""]] for row in rows],
+                    widths=[8.6, 10.4, 6.0])
         w.flush()
-        # The plan's own Word export renders the published three-column table.
-        annex_doc = render_docx(report.next_work_plan, report.next_document)
-        word.append_body(doc, Document(io.BytesIO(annex_doc)))
+        last = word.portrait_section(doc)
+        word.header_and_footer(last, f"{office.short_name} · {report.title}")
     else:
-        w.paragraph(_("The Annual Work Plan %(period)s has not been adopted (imported into "
-                      "Workplan) yet.") % {"period": report.next_period})
-    w.flush()
-
-    last = word.portrait_section(doc)
-    word.header_and_footer(last, f"{office.short_name} · {report.title}")
-    w.heading(_("Abbreviations"), 1)
+        w.page_break()
+    w.heading(chapters["abbreviations"], 1)
     if report.abbreviations:
         w.table([_("Abbreviation"), _("Meaning")], report.abbreviations, widths=[3.2, 13.4])
     w.flush()
     word.fill_pictures(places, pictures.result(), alts)
     word.update_fields_on_open(doc)
-    return word.to_bytes(doc)
+    return word.to_bytes(doc, fixed=report.generated)
+
+
+def _signature(doc, words) -> None:
+    """The head's signature (if given), name and title, under the foreword."""
+    import base64
+
+    if words.signature is not None:
+        width = min(Cm(5), Cm(5 * words.signature.width / max(words.signature.height * 2.5,
+                                                                1)))
+        doc.add_picture(io.BytesIO(base64.b64decode(words.signature.data)), width=width)
+    for text, bold in ((words.head_name, True), (words.head_title, False)):
+        if text:
+            paragraph = doc.add_paragraph()
+            paragraph.paragraph_format.space_after = Pt(0)
+            paragraph.add_run(text).bold = bold
+
+
+def _figure_table(w, table) -> None:
+    w.heading(table.title, 2)
+    w.paragraph(table.intro, "Lead")
+    headers = table.all_headers
+    numeric = set(table.numeric) | ({len(headers) - 1} if table.previous_header else set())
+    first = 5.6 if len(headers) > 2 else 10.0
+    rest = (16.6 - first) / max(len(headers) - 1, 1)
+    w.table(headers, [table.cells(r) for r in table.rows],
+            widths=[first] + [rest] * (len(headers) - 1), numeric=numeric,
+            footer=table.cells(table.total) if table.total else None)
 
 
 def _cover(doc, report) -> None:
@@ -156,24 +213,19 @@ def _cover(doc, report) -> None:
     period.add_run(report.period_text).font.size = Pt(12)
     for _i in range(12):
         doc.add_paragraph()
-    word.para(doc, _("Draft prepared with Workplan from the office's records on %(day)s.")
-              % {"day": date_format(report.generated, "j F Y")}, "Lead")
+    word.para(doc, cover_note(report), "Lead")
     word.page_break(doc)
 
 
 def _contents(doc, report) -> None:
     """A table of contents field: Word fills in the page numbers when the document opens;
-    until then (and in viewers that do not update fields) it lists the chapters."""
+    until then (and in viewers that do not update fields) it lists the chapters. What the
+    report leaves out for want of anything to show is said under it, a line each."""
     doc.add_paragraph(_("Contents"), style="TOC Heading")
-    entries = ["1. " + _("Introduction"), "2. " + _("Executive summary"),
-               "3. " + _("Activities by pillar and action"),
-               "4. " + _("Achievement of the key performance indicators"),
-               "5. " + _("Publications and information shared"),
-               _("Annex 1: Participants in regional and sub-regional workshops by member"),
-               _("Annex 2: Annual Work Plan %(period)s") % {"period": report.next_period},
-               _("Abbreviations")]
     paragraph = doc.add_paragraph()
-    word.field(paragraph, 'TOC \\o "1-2" \\h \\z \\u', "\n".join(entries))
+    word.field(paragraph, 'TOC \\o "1-2" \\h \\z \\u', "\n".join(report.chapters.values()))
+    for line in report.omitted:
+        word.para(doc, line, "Lead")
     word.page_break(doc)
 
 
@@ -207,11 +259,23 @@ def _key_figures(doc, report) -> None:
     doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
 
-def _event(w, event) -> None:
+def _group(w, group) -> None:
+    """An event (title, line of facts, its story) or the sessions of one activity (the title
+    once, then each session's facts and story)."""
     # Title and facts in one paragraph: they never part, whatever the page break.
+    if len(group.events) == 1:
+        event = group.events[0]
+        w.paragraph(style="Event Title", runs=[
+            w.run(event.title), '<w:r><w:br/></w:r>', w.run(event.meta, style="Event Facts")])
+        if event.story():
+            w.paragraph(event.story())
+        return
     w.paragraph(style="Event Title", runs=[
-        w.run(event.title), '<w:r><w:br/></w:r>', w.run(event.meta, style="Event Facts")])
-    w.paragraph(event.paragraph())
+        w.run(group.title), '<w:r><w:br/></w:r>', w.run(group.sessions, style="Event Facts")])
+    for event in group.events:
+        story = event.story()
+        w.paragraph(runs=[w.run(event.meta, style="Event Facts")]
+                    + ([w.run(" – " + story)] if story else []))
 
 
 def _annex_table(w, report) -> None:

@@ -19,6 +19,8 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from ..data.annual import paragraphs
+from .annual_docx import cover_note
 from .html import annual_context
 from .typeset import FONTS, typeset_pdf
 
@@ -40,9 +42,18 @@ def pdf_data(report) -> dict:
         "title": report.title,
         "subtitle": report.subtitle,
         "period_text": report.period_text,
-        "note": _("Draft prepared with Workplan from the office's records on %(day)s.") % {
-            "day": date_format(report.generated, "j F Y")},
+        "note": cover_note(report),
+        "date": [report.generated.year, report.generated.month, report.generated.day],
         "labels": _labels(report),
+        "chapters": dict(report.chapters),
+        "omitted": list(report.omitted),
+        "words": _words(report.words),
+        "tables": [{"title": t.title, "intro": t.intro, "headers": t.all_headers,
+                    "numeric": sorted(set(t.numeric) | ({len(t.all_headers) - 1}
+                                                         if t.previous_header else set())),
+                    "rows": [t.cells(r) for r in t.rows],
+                    "total": t.cells(t.total) if t.total else None}
+                   for t in report.tables],
         "intro": list(report.intro),
         "summary": list(report.summary),
         "figures": [{"text": f.text, "label": str(f.label), "note": str(f.note or "")}
@@ -52,16 +63,17 @@ def pdf_data(report) -> dict:
             "rows": [{"kind": str(kind), "counts": counts, "total": total}
                      for kind, counts, total in context["kind_rows"]],
             "totals": context["level_totals"],
-            "total": report.board.events_total,
+            "total": report.events_held,
         },
         "charts": {key: {"svg": chart.svg, "caption": str(chart.caption), "alt": chart.alt}
                    for key, chart in context["charts"].items()},
         "pillars": [_pillar(pillar) for pillar in report.pillars],
         "other": {"intro": _("Events held at members' request or on the office's initiative "
                              "that serve no action of the plan."),
-                  "events": [_event(e) for e in report.other_events]},
+                  "events": [_group(g) for g in report.other_groups]},
         "kpi_summary": report.kpi_summary,
-        "kpis": [{"code": r.code, "kpi": r.kpi, "target": r.target, "actual": r.actual,
+        "kpis": [{"code": r.code, "action": r.action_title, "note": r.note,
+                  "kpi": r.kpi, "target": r.target, "actual": r.actual,
                   "counts": _("Counts: %(what)s") % {"what": r.counts},
                   "percent": r.percent, "status": str(r.status), "state": r.state}
                  for r in report.kpis],
@@ -87,21 +99,45 @@ def pdf_data(report) -> dict:
     }
 
 
+def _words(words) -> dict:
+    signature = None
+    if words.signature is not None:
+        # Typst reads the picture from an SVG that carries it (the data travels as text).
+        sig = words.signature
+        signature = (f'<svg xmlns="http://www.w3.org/2000/svg" '
+                     f'xmlns:xlink="http://www.w3.org/1999/xlink" width="{sig.width}" '
+                     f'height="{sig.height}" viewBox="0 0 {sig.width} {sig.height}">'
+                     f'<image width="{sig.width}" height="{sig.height}" '
+                     f'xlink:href="data:{sig.content_type};base64,{sig.data}"/></svg>')
+    return {"foreword": list(words.foreword), "challenges": list(words.challenges),
+            "way_forward": list(words.way_forward), "head_name": words.head_name,
+            "head_title": words.head_title, "signature": signature}
+
+
 def _pillar(pillar) -> dict:
     return {
+        "words": paragraphs(pillar.words),
         "heading": _("Pillar %(n)s: %(title)s") % {"n": pillar.number, "title": pillar.title},
         "intro": ngettext(
             "%(count)s event was held under %(served)s of the pillar's %(actions)s actions.",
             "%(count)s events were held under %(served)s of the pillar's %(actions)s actions.",
             pillar.events) % {"count": pillar.events, "served": pillar.served,
                               "actions": pillar.action_count},
-        "actions": [{"heading": _("Action %(code)s") % {"code": s.code}, "text": s.text,
-                     "events": [_event(e) for e in s.events]} for s in pillar.actions],
+        "actions": [{"heading": _("Action %(code)s: %(title)s") % {"code": s.code,
+                                                                   "title": s.title},
+                     "text": s.text, "events": [_group(g) for g in s.groups]}
+                    for s in pillar.actions],
     }
 
 
-def _event(event) -> dict:
-    return {"title": event.title, "meta": event.meta, "paragraph": event.paragraph()}
+def _group(group) -> dict:
+    """One event, or the sessions of one activity under one title."""
+    if len(group.events) == 1:
+        event = group.events[0]
+        return {"title": event.title, "meta": event.meta, "paragraph": event.story(),
+                "sessions": []}
+    return {"title": group.title, "meta": group.sessions, "paragraph": "",
+            "sessions": [{"meta": e.meta, "paragraph": e.story()} for e in group.events]}
 
 
 def _next_plan(report) -> dict | None:
@@ -140,6 +176,7 @@ def _labels(report) -> dict:
         "kind": _("Kind"), "total": _("Total"),
         "kpis_caption": _("KPI achievement for the fiscal year (from the indicator "
                           "performance tracking table)"),
+        "comment": _("Comment"),
         "action": _("Action"), "kpi": _("KPI"), "target": _("Target"), "actual": _("Actual"),
         "met": _("% met"), "status": _("Status"),
         "date": _("Date"), "title": _("Title"), "member": _("Member"),

@@ -45,24 +45,24 @@ class Chart:
 
 def annual_charts(report) -> list[Chart]:
     """The annual report's figures, drawn from its own rows."""
-    board = report.board
     found = []
-    if board.events:
+    if report.events_by_kind_level:
         found.append(Chart("events", _("Events held by level and kind"),
                            charts.stacked_bar_chart(
                                report.levels, report.events_by_kind_level,
                                title=_("Events held by level and kind"), width=640)))
-    if board.participants:
+    if report.participants_by_gender:
         from workplan.directory.models import Person
 
         genders = dict(Person.Gender.choices)
         found.append(Chart("gender", _("Participants by gender"), charts.share_chart(
-            [(str(genders.get(g, g)), n) for g, n in sorted(board.participants.items())],
+            [(str(genders.get(g, g)), n) for g, n in sorted(
+                report.participants_by_gender.items())],
             title=_("Participants by gender"), width=640)))
-    if board.members_reached:
+    if report.reached_by_subregion:
         found.append(Chart("reach", _("Members reached by sub-region"), charts.bar_chart(
-            [(name or _("No sub-region"), len(ids), None)
-             for name, ids in sorted(board.members_reached.items())],
+            [(name or _("No sub-region"), count, None)
+             for name, count in report.reached_by_subregion],
             title=_("Members reached by sub-region"), width=640)))
     if report.kpis:
         from workplan.indicators.iptt import STATUS_LABELS

@@ -21,8 +21,21 @@ def annual_context(report) -> dict:
                                                                   else [])
     annex_totals = [report.annex_totals.get(code, 0) for code in codes] + (
         [sum(report.annex_totals.get(g, 0) for g in other)] if other else [])
+    from .annual_docx import cover_note
+
+    signature = report.words.signature
     return {
         "report": report, "office": report.office, "charts": charts,
+        "chapters": report.chapters, "cover_note": cover_note(report),
+        "signature_src": f"data:{signature.content_type};base64,{signature.data}"
+        if signature is not None else "",
+        "tables": [{"key": t.key, "title": t.title, "intro": t.intro,
+                    "headers": t.all_headers,
+                    "numeric": set(t.numeric) | ({len(t.all_headers) - 1}
+                                                 if t.previous_header else set()),
+                    "rows": [t.cells(r) for r in t.rows],
+                    "total": t.cells(t.total) if t.total else None}
+                   for t in report.tables],
         "annex": annex, "annex_headers": annex_headers, "annex_totals": annex_totals,
         "header": f"{report.office.short_name} · {report.title}",
         "has_other": bool(report.other_events),

@@ -8,6 +8,7 @@ any other Word document: change a style and every heading follows.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from xml.sax.saxutils import escape
@@ -117,10 +118,28 @@ def _add_styles(doc) -> None:
     _paragraph_style(doc, "Action Text", italic=True, color=MUTED, keep=True)
 
 
-def to_bytes(doc: Document) -> bytes:
+def to_bytes(doc: Document, *, fixed: dt.date | None = None) -> bytes:
+    """The .docx; with ``fixed``, reproducible: the document's dates and every part's time
+    stamp in the zip are that day's, so the same content gives the same bytes."""
     buffer = io.BytesIO()
+    if fixed is not None:
+        moment = dt.datetime.combine(fixed, dt.time(12, 0))
+        props = doc.core_properties
+        props.created = props.modified = props.last_printed = moment
     doc.save(buffer)
-    return buffer.getvalue()
+    if fixed is None:
+        return buffer.getvalue()
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w",
+                                                            zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(fixed.year, fixed.month,
+                                                             fixed.day, 12, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
 
 
 def page_break(doc) -> None:

@@ -33,7 +33,15 @@ def _forms(user, chosen=None, raw=None, error=None):
 @login_required
 @require_GET
 def report_list(request):
-    return render(request, "reports/report_list.html", {"forms": _forms(request.user)})
+    from workplan.core.access import VIEW, WIDE_ROLES, office_ids
+    from workplan.plans.models import WorkPlan
+
+    wide = office_ids(request.user, VIEW, roles=WIDE_ROLES)
+    plans = WorkPlan.objects.select_related("office").order_by("office__code", "-start_year")
+    if wide is not None:
+        plans = plans.filter(office_id__in=wide)
+    return render(request, "reports/report_list.html", {"forms": _forms(request.user),
+                                                         "annual_plans": plans})
 
 
 @login_required
