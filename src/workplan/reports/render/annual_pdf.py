@@ -111,7 +111,9 @@ def _words(words) -> dict:
                      f'xlink:href="data:{sig.content_type};base64,{sig.data}"/></svg>')
     return {"foreword": list(words.foreword), "challenges": list(words.challenges),
             "way_forward": list(words.way_forward), "head_name": words.head_name,
-            "head_title": words.head_title, "signature": signature}
+            "head_title": words.head_title, "signature": signature,
+            "signature_alt": (_("Signature of %(name)s") % {"name": words.head_name}
+                              if words.head_name else _("Signature of the head of office"))}
 
 
 def _pillar(pillar) -> dict:

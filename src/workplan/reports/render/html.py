@@ -47,6 +47,11 @@ def annual_context(report) -> dict:
 
 
 def render_annual_html(report) -> str:
+    """The report as one web page: a document of its own, so its charts' ids are counted from
+    its first chart (two renders of a final report are the same bytes)."""
+    from workplan.core import charts
+
+    charts.new_page()
     return render_to_string("reports/annual_report.html", annual_context(report))
 
 

@@ -21,8 +21,9 @@ from pathlib import Path
 CHILD = Path(__file__).with_name("typeset_child.py")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "reports"
 TIMEOUT = 300  # seconds; a large annual report takes under one
-# The reports' typeface, then a fallback; without either Typst uses the fonts it carries.
-FONTS = ["Liberation Sans", "DejaVu Sans"]
+# The reports' typeface, then fallbacks (DejaVu for Arabic and more, WenQuanYi or Noto for
+# Chinese, Japanese and Korean names); without any, Typst uses the fonts it carries.
+FONTS = ["Liberation Sans", "DejaVu Sans", "WenQuanYi Micro Hei", "Noto Sans CJK SC"]
 
 
 class TypesetError(RuntimeError):

@@ -13,8 +13,17 @@ def main(template: str, fmt: str, ppi: str) -> int:
         # PDF/UA-1: tagged, with title and language, and viewers show the title
         # (/ViewerPreferences/DisplayDocTitle); Typst refuses what would break it.
         standards = {"pdf_standards": ["ua-1"]} if fmt == "pdf" else {}
-        output = typst.compile(template, format=fmt, ppi=float(ppi) if ppi else None,
-                               sys_inputs={"data": data}, **standards)
+        try:
+            output = typst.compile(template, format=fmt, ppi=float(ppi) if ppi else None,
+                                   sys_inputs={"data": data}, **standards)
+        except typst.TypstError as error:
+            # A name in a script no installed font covers (UA-1 refuses a missing glyph): the
+            # report is still made, tagged, without the UA-1 claim, rather than refused.
+            diagnostic = getattr(error, "diagnostic", "") or str(error)
+            if not standards or "could not be displayed with font" not in diagnostic:
+                raise
+            sys.stderr.write("typst: a glyph no installed font has; PDF/UA-1 not claimed\n")
+            output = typst.compile(template, format=fmt, sys_inputs={"data": data})
     except typst.TypstError as error:
         sys.stderr.write(getattr(error, "diagnostic", "") or str(error))
         return 1
