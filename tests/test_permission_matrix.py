@@ -113,6 +113,7 @@ PAGES: dict[str, Page] = {
     "delivery:attachment_remove": Page("attachment", kind="post"),
     "delivery:event_participants": Page("event", narrow=OWN),
     "delivery:participation_add": Page("event", kind="post"),
+    "delivery:participation_update": Page("participation", kind="change"),
     "delivery:participation_remove": Page("participation", kind="post"),
     "delivery:attendance_import": Page("event", kind="change"),
     # delivery: requests
@@ -185,6 +186,13 @@ PAGES: dict[str, Page] = {
     "surveys:member_response": Page("needs_survey", narrow=FOCAL_ONLY),
     "surveys:member_response_submit": Page("needs_survey", kind="post"),
     "surveys:respond": Page("link", public=True),
+    # registration: person records (merging is staff's, erasing the office admin's)
+    "registration:duplicate_list": Page(roles=roles("superuser", "admin", "staff",
+                                                    "other_staff")),
+    "registration:person_detail": Page("person", narrow=OWN),
+    "registration:person_export": Page("person", kind="change"),
+    "registration:person_erase": Page("person", kind="post"),
+    "registration:person_merge": Page("person", kind="post"),
 }
 
 
@@ -537,7 +545,7 @@ def _fingerprint() -> str:
     """A digest of every row of the apps' tables (history included)."""
     digest = hashlib.sha256()
     for label in ("core", "directory", "framework", "plans", "indicators", "delivery",
-                  "surveys", "reports"):
+                  "surveys", "reports", "registration"):
         for model in apps.get_app_config(label).get_models():
             if model._meta.proxy:
                 continue

@@ -304,6 +304,35 @@ class ParticipantForm(forms.Form):
                                           .filter(office_id=event.office_id))
 
 
+def gender_field() -> forms.ChoiceField:
+    """The person's gender, required and with nothing chosen until someone chooses."""
+    return forms.ChoiceField(label=_("Gender"), required=True,
+                             choices=[("", _("— choose —")), *Person.Gender.choices],
+                             error_messages={"required": _("Choose the person's gender (or "
+                                                           "“Prefer not to say”).")})
+
+
+class ParticipationEditForm(forms.Form):
+    """Correct a participation: role, attendance, the member they came for, their gender."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Participation.Role.choices)
+    attended = forms.BooleanField(label=_("Attended"), required=False)
+    member = forms.ModelChoiceField(label=_("Member administration"), required=False,
+                                    queryset=Member.objects.none())
+
+    def __init__(self, *args, participation, user, **kwargs):
+        initial = {"role": participation.role, "attended": participation.attended,
+                   "member": participation.member_id,
+                   "gender": participation.person.gender}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["member"].queryset = (
+            Member.objects.restrict(user, VIEW)
+            .filter(region_id=participation.event.office.region_id).order_by("name"))
+        self.fields["gender"] = gender_field()
+        self.fields["gender"].initial = participation.person.gender
+        self.fields["gender"].help_text = _("Corrects the person's record for every event.")
+
+
 class NewParticipantForm(forms.ModelForm):
     """Register someone the office does not know yet (a new Person)."""
 
@@ -319,6 +348,8 @@ class NewParticipantForm(forms.ModelForm):
         self.event = event
         self.user = user
         self.instance.office = event.office
+        # Chosen, never defaulted: a silent "Prefer not to say" lowers the women's share.
+        self.fields["gender"] = gender_field()
         self.fields["member"].queryset = (Member.objects.restrict(user, VIEW)
                                           .filter(region_id=event.office.region_id)
                                           .order_by("name"))

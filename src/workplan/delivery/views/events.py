@@ -34,6 +34,7 @@ from ..forms import (
     FundingForm,
     NewParticipantForm,
     ParticipantForm,
+    ParticipationEditForm,
     SheetMappingForm,
     SheetUploadForm,
     TransitionForm,
@@ -465,6 +466,29 @@ def participation_remove(request, pk: int):
     return redirect("delivery:event_participants", participation.event_id)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def participation_update(request, pk: int):
+    """Correct one participation (role, attendance, member) and the person's gender."""
+    participation = get_object_or_404(Participation.objects.restrict(request.user, CHANGE)
+                                      .select_related("person", "event__office", "member"),
+                                      pk=pk)
+    form = ParticipationEditForm(request.POST or None, participation=participation,
+                                 user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.update_participation(participation, role=data["role"],
+                                      attended=data["attended"], member=data["member"],
+                                      gender=data["gender"])
+        messages.success(request, _("The participation of %(name)s was saved.")
+                         % {"name": participation.person.full_name})
+        return redirect("delivery:event_participants", participation.event_id)
+    return render(request, "delivery/events/participation_form.html",
+                  {"form": form, "participation": participation,
+                   "event": participation.event, "heading": _("Edit a participation")},
+                  status=400 if form.errors else 200)
+
+
 # --- attendance sheets ------------------------------------------------------------------------
 
 
@@ -592,6 +616,7 @@ urlpatterns = [
     path("documents/<int:pk>/remove/", attachment_remove, name="attachment_remove"),
     path("events/<int:pk>/participants/", event_participants, name="event_participants"),
     path("events/<int:pk>/participants/add/", participation_add, name="participation_add"),
+    path("participations/<int:pk>/edit/", participation_update, name="participation_update"),
     path("participations/<int:pk>/remove/", participation_remove,
          name="participation_remove"),
     path("events/<int:pk>/attendance/", attendance_import, name="attendance_import"),
