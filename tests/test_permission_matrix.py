@@ -193,6 +193,7 @@ PAGES: dict[str, Page] = {
     "registration:person_export": Page("person", kind="change"),
     "registration:person_erase": Page("person", kind="post"),
     "registration:person_merge": Page("person", kind="post"),
+    "registration:event_attendance_sheet": Page("event", kind="change"),
 }
 
 

@@ -54,3 +54,10 @@ def duplicate_groups(people) -> list[DuplicateGroup]:
             seen.add(ids)
             result.append(group)
     return result
+
+
+def remembered_columns(office) -> dict[str, str]:
+    """Heading -> field, as the office's earlier attendance sheets were read (one query)."""
+    from .models import ColumnMemory
+
+    return dict(ColumnMemory.objects.filter(office=office).values_list("heading", "field"))

@@ -192,3 +192,35 @@ def erase_person(person: Person, *, user=None) -> Person:
 
 def _erase_registrations(person) -> None:
     """Registrations of ``person`` lose what identifies them (filled in by part 3)."""
+
+
+# --- attendance sheets ------------------------------------------------------------------------
+
+def remember_columns(office, headers: list[str], mapping: dict[str, int]) -> None:
+    """Remember how the office's sheet named each field it was read with (the next sheet with
+    the same headings is mapped the same way)."""
+    from workplan.delivery.attendance import _heading
+
+    from .models import ColumnMemory
+
+    for field_name, index in mapping.items():
+        heading = _heading(headers[index])[:200] if index < len(headers) else ""
+        if heading:
+            ColumnMemory.objects.update_or_create(office=office, heading=heading,
+                                                  defaults={"field": field_name})
+
+
+def keep_remainder(event, source_name: str, headers: list[str], rows: list[list[str]], *,
+                   user=None, replacing: int | None = None):
+    """Keep the rows an import left out (they have errors) for later, as a small CSV; the
+    rows kept before that this import came from (``replacing``) are replaced."""
+    from workplan.delivery.attendance import rows_csv
+
+    from .models import SheetRemainder
+
+    if replacing is not None:
+        SheetRemainder.objects.filter(event=event, pk=replacing).delete()
+    if not rows:
+        return None
+    return SheetRemainder.objects.create(event=event, source_name=source_name[:200],
+                                         data=rows_csv(headers, rows), rows=len(rows), by=user)
