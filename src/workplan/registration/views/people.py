@@ -13,7 +13,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -66,11 +66,13 @@ def person_detail(request, pk: int):
 
 
 @login_required
-@require_GET
 def person_export(request, pk: int):
-    """What is held about the person, as one JSON file (their request to see it)."""
+    """What is held about the person, as one JSON file (their request to see it). Who may
+    not export it gets a 404 whatever the method (the record's existence is not told)."""
     person = get_object_or_404(office_people(request.user)
                                .select_related("office", "member", "partner", "user"), pk=pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     body = json.dumps(services.person_data(person), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
