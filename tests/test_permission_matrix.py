@@ -113,6 +113,7 @@ PAGES: dict[str, Page] = {
     "delivery:attachment_remove": Page("attachment", kind="post"),
     "delivery:event_participants": Page("event", narrow=OWN),
     "delivery:participation_add": Page("event", kind="post"),
+    "delivery:participation_update": Page("participation", kind="change"),
     "delivery:participation_remove": Page("participation", kind="post"),
     "delivery:attendance_import": Page("event", kind="change"),
     # delivery: requests
@@ -185,6 +186,26 @@ PAGES: dict[str, Page] = {
     "surveys:member_response": Page("needs_survey", narrow=FOCAL_ONLY),
     "surveys:member_response_submit": Page("needs_survey", kind="post"),
     "surveys:respond": Page("link", public=True),
+    # registration: person records (merging is staff's, erasing the office admin's)
+    "registration:duplicate_list": Page(roles=roles("superuser", "admin", "staff",
+                                                    "other_staff")),
+    "registration:person_detail": Page("person", narrow=OWN),
+    "registration:person_export": Page("person", kind="change"),
+    "registration:person_erase": Page("person", kind="post"),
+    "registration:person_merge": Page("person", kind="post"),
+    "registration:event_attendance_sheet": Page("event", kind="change"),
+    # registration: the event's registration (office-wide roles; focal points their member's
+    # events, where they nominate), the public and personal links, check-in (staff)
+    "registration:event_registration": Page("event", narrow=FOCAL_ONLY),
+    "registration:registration_settings": Page("event", kind="post"),
+    "registration:nominate": Page("event", kind="post"),
+    "registration:registration_decide": Page("event", kind="post"),
+    "registration:register": Page("registration_link", public=True,
+                                  ok=frozenset({200, 410})),  # a held event: closed
+    "registration:ticket": Page("ticket", public=True),
+    "registration:checkin": Page("event", kind="change"),
+    "registration:checkin_mark": Page("event", kind="post"),
+    "registration:checkin_walk_in": Page("event", kind="post"),
 }
 
 
@@ -240,7 +261,7 @@ def _kwargs(subject, obj) -> dict:
         return {"office_code": obj.office.code, "period": obj.period}
     if subject == "event_partner":
         return {"pk": obj.event_id, "link": obj.pk}
-    if subject == "link":
+    if subject in ("link", "registration_link", "ticket"):
         return {"token": obj.raw_token}
     if subject == "adoption":
         return {"iso3": obj.member.iso3, "code": obj.instrument.code}
@@ -314,6 +335,7 @@ def world(office, seed_plan, other_office, django_user_model, settings, tmp_path
                 "outside": file_request(office=other_office, member=ken, topic="KEN asks")}
 
     surveys = _survey_world(office, other_office, own_event, office_event, outside_event, lao)
+    registrations = _registration_world(own_event, office_event, outside_event, lao)
     publications = _publication_world(office, other_office, lao, ken)
     indicators = _indicator_world(seed_plan, esa_plan, users["staff"], (lao, vnm, ken))
 
@@ -347,6 +369,7 @@ def world(office, seed_plan, other_office, django_user_model, settings, tmp_path
         "request": requests,
         "person": {"own": expert, "office": office_expert, "outside": outside_expert},
         **surveys,
+        **registrations,
         **indicators,
         **publications,
     }
@@ -395,6 +418,26 @@ def _survey_world(office, other_office, own_event, office_event, outside_event, 
                  "office": invitation(needs, "link-office@customs.example"),
                  "outside": invitation(outside_needs, "link-out@customs.example")},
     }
+
+
+def _registration_world(own_event, office_event, outside_event, lao) -> dict:
+    """Open registration links of each event, and a confirmed registration (with its personal
+    link) at each."""
+    from workplan.registration import services as registration
+
+    links, tickets = {}, {}
+    closes = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
+    for variant, event in (("own", own_event), ("office", office_event),
+                           ("outside", outside_event)):
+        window = registration.open_registration(event, closes_at=closes)
+        window.raw_token = registration.link_token(window)
+        links[variant] = window
+        one = registration.register(event, full_name=f"Registered {variant}",
+                                    email=f"reg-{variant}@x.example", gender="female",
+                                    member=lao if variant == "own" else None, source="staff")
+        one.raw_token = registration.confirm_registration(one)
+        tickets[variant] = one
+    return {"registration_link": links, "ticket": tickets}
 
 
 def _publication_world(office, other_office, lao, ken) -> dict:
@@ -539,7 +582,7 @@ def _fingerprint() -> str:
     """A digest of every row of the apps' tables (history included)."""
     digest = hashlib.sha256()
     for label in ("core", "directory", "framework", "plans", "indicators", "delivery",
-                  "surveys", "reports"):
+                  "surveys", "reports", "registration"):
         for model in apps.get_app_config(label).get_models():
             if model._meta.proxy:
                 continue
@@ -657,7 +700,9 @@ POST_ANSWERS = {
 
 def expected_post(name: str, page: Page, role: str) -> frozenset:
     if page.public:
-        return frozenset({400})  # a survey link: the empty form is refused, nothing saved
+        # a survey or registration link: the empty form is refused, nothing saved (a link
+        # that takes nothing any more, e.g. an event held, says so: its ``ok`` other than 200)
+        return frozenset({400}) | (page.ok - {200})
     if role == "anonymous":
         return frozenset({302})
     if page.kind == "view":

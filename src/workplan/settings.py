@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "workplan.delivery",
     "workplan.surveys",
     "workplan.reports",
+    "workplan.registration",
 ]
 
 MIDDLEWARE = [

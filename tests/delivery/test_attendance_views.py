@@ -238,7 +238,7 @@ def test_two_fields_cannot_read_the_same_column(as_staff, event):
     ("sheet.txt", b"Name\nAiko\n", "Attendance sheets are .xlsx or .csv files."),
     ("sheet.xlsx", b"PK\x03\x04 not really a workbook", "not a readable Excel workbook"),
     ("sheet.csv", "Name\nAiko\n".encode("utf-16"), "is not valid UTF-8"),
-    ("sheet.csv", b"\n\n", "The first row must hold the column names."),
+    ("sheet.csv", b"\n\n", "The sheet has no rows: it needs at least a row of column names."),
 ])
 def test_unreadable_sheets_are_refused_on_the_file_field(as_staff, event, name, data, message):
     response = upload(as_staff, event, name, data)

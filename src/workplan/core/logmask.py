@@ -42,6 +42,12 @@ SECRET_URLS = (
     # The survey respondent's link (surveys/views/respond.py): docs/surveys.md "Tokens".
     SecretURL("surveys:respond", ("token",),
               re.compile(rf"/surveys/r/(?P<secret>{_SEGMENT})")),
+    # An event's public registration link and a registrant's personal link (its QR code
+    # checks them in): registration/views/register.py, docs/registration.md.
+    SecretURL("registration:register", ("token",),
+              re.compile(rf"/registration/r/(?P<secret>{_SEGMENT})")),
+    SecretURL("registration:ticket", ("token",),
+              re.compile(rf"/registration/t/(?P<secret>{_SEGMENT})")),
     # django.contrib.auth's password reset link; its view swaps the token for "set-password"
     # at once, which is not a secret.
     SecretURL("password_reset_confirm", ("uidb64", "token"),

@@ -304,6 +304,35 @@ class ParticipantForm(forms.Form):
                                           .filter(office_id=event.office_id))
 
 
+def gender_field() -> forms.ChoiceField:
+    """The person's gender, required and with nothing chosen until someone chooses."""
+    return forms.ChoiceField(label=_("Gender"), required=True,
+                             choices=[("", _("— choose —")), *Person.Gender.choices],
+                             error_messages={"required": _("Choose the person's gender (or "
+                                                           "“Prefer not to say”).")})
+
+
+class ParticipationEditForm(forms.Form):
+    """Correct a participation: role, attendance, the member they came for, their gender."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Participation.Role.choices)
+    attended = forms.BooleanField(label=_("Attended"), required=False)
+    member = forms.ModelChoiceField(label=_("Member administration"), required=False,
+                                    queryset=Member.objects.none())
+
+    def __init__(self, *args, participation, user, **kwargs):
+        initial = {"role": participation.role, "attended": participation.attended,
+                   "member": participation.member_id,
+                   "gender": participation.person.gender}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["member"].queryset = (
+            Member.objects.restrict(user, VIEW)
+            .filter(region_id=participation.event.office.region_id).order_by("name"))
+        self.fields["gender"] = gender_field()
+        self.fields["gender"].initial = participation.person.gender
+        self.fields["gender"].help_text = _("Corrects the person's record for every event.")
+
+
 class NewParticipantForm(forms.ModelForm):
     """Register someone the office does not know yet (a new Person)."""
 
@@ -319,6 +348,8 @@ class NewParticipantForm(forms.ModelForm):
         self.event = event
         self.user = user
         self.instance.office = event.office
+        # Chosen, never defaulted: a silent "Prefer not to say" lowers the women's share.
+        self.fields["gender"] = gender_field()
         self.fields["member"].queryset = (Member.objects.restrict(user, VIEW)
                                           .filter(region_id=event.office.region_id)
                                           .order_by("name"))
@@ -355,8 +386,8 @@ class SheetUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
-            "An Excel workbook (.xlsx, first sheet) or a CSV file in UTF-8, with the column "
-            "names in the first row. At most %(limit)s.") % {
+            "An Excel workbook (.xlsx, first sheet) or a CSV file in UTF-8, with a row of "
+            "column names (a title above it is fine). At most %(limit)s.") % {
             "limit": filesizeformat(settings.WORKPLAN_MAX_SHEET)}
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
         self.data_bytes: bytes | None = None
@@ -389,6 +420,11 @@ class SheetMappingForm(forms.Form):
     """Which column of the sheet holds each field (one select per field)."""
 
     sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    header_row = forms.IntegerField(
+        label=_("The column names are in row"), min_value=1, required=False,
+        help_text=_("Found by looking for the names of the columns; change it if the sheet "
+                    "has them elsewhere."))
+    read_header_row = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, headers: list[str], mapping: dict[str, int] | None = None,
                  **kwargs):
@@ -401,6 +437,12 @@ class SheetMappingForm(forms.Form):
                 label=FIELD_LABELS.get(name, name), choices=columns, required=False,
                 initial=str(mapping[name]) if mapping and name in mapping else "",
                 help_text=_("required") if required else "")
+
+    def header_fields(self):
+        return [self["header_row"]]
+
+    def column_fields(self):
+        return [self[name] for name in self.fields if name.startswith("col_")]
 
     def mapping(self) -> dict[str, int]:
         return {name[4:]: int(value) for name, value in self.cleaned_data.items()

@@ -279,3 +279,20 @@ def add_participation(event: Event, person=None, *, role: str = "participant",
 
 def remove_participation(participation) -> None:
     participation.delete()
+
+
+@transaction.atomic
+def update_participation(participation, *, role: str, attended: bool, member=None,
+                         gender: str | None = None):
+    """Correct a participation: its role, attendance and the member the person came for;
+    ``gender`` corrects the person's record (it is the person's, not the event's)."""
+    participation.role = role
+    participation.attended = attended
+    participation.member = member
+    participation.full_clean()
+    participation.save()
+    person = participation.person
+    if gender is not None and gender != person.gender:
+        person.gender = gender
+        person.save(update_fields=["gender", "modified"])
+    return participation

@@ -172,6 +172,9 @@ class Person(TimeStampedModel):
                                 blank=True, related_name="person",
                                 verbose_name=_("user account"),
                                 help_text=_("An expert who signs in sees their own deployments."))
+    # Set when the person's data was erased on their request: the record stays, anonymous
+    # (gender and member kept), so that the figures of past events do not change.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
     office_path = "office"
     private = True  # personal data: focal points see their member's people, experts themselves

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,12 +29,14 @@ from workplan.plans.models import Activity
 from .. import attendance, services
 from ..filters import EventFilterSet
 from ..forms import (
+    FIELD_LABELS,
     AttachmentForm,
     EventForm,
     EventPartnerForm,
     FundingForm,
     NewParticipantForm,
     ParticipantForm,
+    ParticipationEditForm,
     SheetMappingForm,
     SheetUploadForm,
     TransitionForm,
@@ -410,7 +413,11 @@ def _participants_page(request, event, *, new_form=None, status=200):
                                      .order_by("person__full_name"))
     context["headcount"] = Participation.objects.filter(event=event).headcount()
     if may_change:
+        from workplan.registration.models import SheetRemainder
+
         context["new_form"] = new_form or NewParticipantForm(event=event, user=user)
+        context["kept_rows"] = list(SheetRemainder.objects.filter(event=event)
+                                    .defer("data"))
     response = render(request, "delivery/events/participants.html", context, status=status)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
@@ -465,114 +472,225 @@ def participation_remove(request, pk: int):
     return redirect("delivery:event_participants", participation.event_id)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def participation_update(request, pk: int):
+    """Correct one participation (role, attendance, member) and the person's gender."""
+    participation = get_object_or_404(Participation.objects.restrict(request.user, CHANGE)
+                                      .select_related("person", "event__office", "member"),
+                                      pk=pk)
+    form = ParticipationEditForm(request.POST or None, participation=participation,
+                                 user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.update_participation(participation, role=data["role"],
+                                      attended=data["attended"], member=data["member"],
+                                      gender=data["gender"])
+        messages.success(request, _("The participation of %(name)s was saved.")
+                         % {"name": participation.person.full_name})
+        return redirect("delivery:event_participants", participation.event_id)
+    return render(request, "delivery/events/participation_form.html",
+                  {"form": form, "participation": participation,
+                   "event": participation.event, "heading": _("Edit a participation")},
+                  status=400 if form.errors else 200)
+
+
 # --- attendance sheets ------------------------------------------------------------------------
 
 
-def _stash_sheet(session, event, name: str, data: bytes) -> str:
-    """Keep an uploaded sheet in the session until the import is confirmed (one at a time)."""
-    return uploads.stash(session, SHEET_SESSION_KEY, data, event=event.pk, name=name[:200])
+def _stash_sheet(session, event, name: str, data: bytes, kept: int | None = None) -> str:
+    """Keep an uploaded sheet in the session until the import is confirmed (one at a time);
+    ``kept``: the rows kept for later it was opened from."""
+    return uploads.stash(session, SHEET_SESSION_KEY, data, event=event.pk, name=name[:200],
+                         kept=kept)
 
 
-def _pending_sheet(session, sha: str, event) -> tuple[str, bytes] | None:
+def _pending_sheet(session, sha: str, event) -> tuple[str, bytes, int | None] | None:
     found = uploads.pending(session, SHEET_SESSION_KEY, sha, event=event.pk)
     if found is None:
         return None
     data, context = found
-    return context.get("name", ""), data
+    return context.get("name", ""), data, context.get("kept")
 
 
-def _report_page(request, event, *, name, headers, mapping_form, report=None, error=None,
+# Rows whose cells can be fixed on the check page at once (each field is a form field, and a
+# request carries at most DATA_UPLOAD_MAX_NUMBER_FIELDS); the others are fixed after the good
+# rows are imported, among the rows kept for later.
+FIX_ROWS_SHOWN = 50
+
+
+def _fixes(post) -> dict[int, dict[str, str]]:
+    """{row: {field: value}} from the check page's ``fix-<row>-<field>`` inputs; an
+    ``accept-<row>-<field>`` button (a suggestion taken) wins over the typed value."""
+    fixes: dict[int, dict[str, str]] = {}
+    for prefix in ("fix", "accept"):
+        for key, value in post.items():
+            kind, _sep, rest = key.partition("-")
+            number, _sep, field_name = rest.partition("-")
+            if kind == prefix and number.isdigit() and field_name in attendance.FIELDS:
+                fixes.setdefault(int(number), {})[field_name] = value
+    return fixes
+
+
+def _report_page(request, event, *, name, grid, mapping_form, report=None, error=None,
                  status=200):
     rows = report.rows if report else []
+    if report:
+        labels = dict(FIELD_LABELS)
+        for row in report.bad[:FIX_ROWS_SHOWN]:
+            row.inputs = [(f"fix-{row.row}-{field_name}", labels.get(field_name, field_name),
+                           row.raw[index] if index < len(row.raw) else "",
+                           row.suggestions.get(field_name))
+                          for field_name, index in sorted(report.mapping.items(),
+                                                          key=lambda item: item[1])]
+        shown = {row.row for row in report.bad[:FIX_ROWS_SHOWN]}
+        for row in report.rows:  # fixes that made a row valid travel on with the form
+            if row.fixed and row.row not in shown:
+                row.hidden_fixes = [(f"fix-{row.row}-{name}", value)
+                                    for name, value in row.fixed.items()]
     return render(request, "delivery/events/attendance_report.html", {
         "event": event,
         "source_name": name,
-        "headers": headers,
+        "headers": grid.headers,
         "mapping_form": mapping_form,
         "report": report,
         "sheet_error": error,
+        "fix_rows_shown": FIX_ROWS_SHOWN,
         "counts": {
             "rows": len(rows),
             "errors": sum(1 for r in rows if not r.ok),
+            "good": sum(1 for r in rows if r.ok),
             "known": sum(1 for r in rows if r.person is not None),
             "new": sum(1 for r in rows if r.ok and r.person is None),
         },
     }, status=status)
 
 
-def _check(event, headers, rows, mapping):
+def _check(event, grid, mapping, fixes=None):
     try:
-        return attendance.check_sheet(event, headers, rows, mapping), None
+        return attendance.check_sheet(event, grid.headers, grid.rows, mapping,
+                                      first_row=grid.first_row, fixes=fixes), None
     except attendance.SheetError as error:
         return None, str(error)
+
+
+def _first_check(request, event, name: str, data: bytes, grid, kept=None):
+    """The check page of a sheet just uploaded (or of rows kept for later): the columns
+    guessed (the office's remembered headings first), every row checked."""
+    from workplan.registration.querysets import remembered_columns
+
+    sha = _stash_sheet(request.session, event, name, data, kept=kept)
+    mapping = attendance.guess_mapping(grid.headers, remembered_columns(event.office))
+    report, error = _check(event, grid, mapping)
+    mapping_form = SheetMappingForm(initial={"sha256": sha, "header_row": grid.header_row,
+                                             "read_header_row": grid.header_row},
+                                    headers=grid.headers, mapping=mapping)
+    return _report_page(request, event, name=name, grid=grid, mapping_form=mapping_form,
+                        report=report, error=error)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance_import(request, pk: int):
-    """Upload an attendance sheet, check the column mapping and every row, then confirm: the
-    whole sheet is imported, or nothing."""
+    """Upload an attendance sheet, check the header row, the column mapping and every row, fix
+    rows in place, then confirm: the whole sheet, or its good rows with the rest kept for
+    later (``?kept=<id>`` opens such rows again)."""
     event = _event_for_change(request, pk)
     if request.method == "POST" and "sha256" in request.POST:
         return _attendance_confirm(request, event)
+    kept_id = request.GET.get("kept", "")
+    if request.method == "GET" and kept_id:
+        from workplan.registration.models import SheetRemainder
+
+        kept = get_object_or_404(SheetRemainder.objects.filter(event=event),
+                                 pk=_int_or_404(kept_id))
+        data = bytes(kept.data)
+        return _first_check(request, event, kept.source_name, data,
+                            attendance.read_sheet("kept.csv", data), kept=kept.pk)
     form = SheetUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         request.session.pop(SHEET_SESSION_KEY, None)  # a new upload replaces a pending one
         if form.is_valid():
-            name = form.cleaned_data["file"].name
-            headers, rows = form.sheet
-            sha = _stash_sheet(request.session, event, name, form.data_bytes)
-            mapping = attendance.guess_mapping(headers)
-            report, error = _check(event, headers, rows, mapping)
-            mapping_form = SheetMappingForm(initial={"sha256": sha}, headers=headers,
-                                            mapping=mapping)
-            return _report_page(request, event, name=name, headers=headers,
-                                mapping_form=mapping_form, report=report, error=error)
+            return _first_check(request, event, form.cleaned_data["file"].name,
+                                form.data_bytes, form.sheet)
     return render(request, "delivery/events/attendance_upload.html",
                   {"event": event, "form": form}, status=400 if form.errors else 200)
 
 
 def _attendance_confirm(request, event):
+    from workplan.registration import services as registration_services
+
     pending = _pending_sheet(request.session, request.POST.get("sha256", ""), event)
-    headers = None
+    grid = None
     if pending is not None:
-        name, data = pending
+        name, data, kept = pending
+        header_row = request.POST.get("header_row", "")
         try:
-            headers, rows = attendance.read_sheet(name, data)
-        except attendance.SheetError:
-            headers = None
-    if headers is None:
+            grid = attendance.read_sheet(name if kept is None else "kept.csv", data,
+                                         int(header_row) if header_row.isdigit() else None)
+        except attendance.SheetError as refused:
+            grid = attendance.read_sheet(name if kept is None else "kept.csv", data)
+            mapping_form = SheetMappingForm(request.POST, headers=grid.headers)
+            mapping_form.is_valid()
+            return _report_page(request, event, name=name, grid=grid,
+                                mapping_form=mapping_form, error=str(refused), status=400)
+    if grid is None:
         return render(request, "delivery/events/attendance_upload.html", {
             "event": event, "form": SheetUploadForm(),
             "errors": [_("The sheet to import was not found: the check has expired or belongs "
                          "to another upload. Upload the sheet again; nothing was imported.")],
         }, status=400)
-    mapping_form = SheetMappingForm(request.POST, headers=headers)
+    read_header_row = request.POST.get("read_header_row", "")
+    if read_header_row and str(grid.header_row) != read_header_row:
+        # Another header row: other column names, so the columns are guessed again.
+        from workplan.registration.querysets import remembered_columns
+
+        mapping = attendance.guess_mapping(grid.headers, remembered_columns(event.office))
+        mapping_form = SheetMappingForm(
+            initial={"sha256": request.POST["sha256"], "header_row": grid.header_row,
+                     "read_header_row": grid.header_row},
+            headers=grid.headers, mapping=mapping)
+        report, check_error = _check(event, grid, mapping)
+        return _report_page(request, event, name=name, grid=grid, mapping_form=mapping_form,
+                            report=report, error=check_error)
+    mapping_form = SheetMappingForm(request.POST, headers=grid.headers)
     if not mapping_form.is_valid():
-        return _report_page(request, event, name=name, headers=headers,
-                            mapping_form=mapping_form, status=400)
-    report, error = _check(event, headers, rows, mapping_form.mapping())
-    if "confirm" not in request.POST or report is None:
-        return _report_page(request, event, name=name, headers=headers,
-                            mapping_form=mapping_form, report=report, error=error,
+        return _report_page(request, event, name=name, grid=grid, mapping_form=mapping_form,
+                            status=400)
+    report, error = _check(event, grid, mapping_form.mapping(), _fixes(request.POST))
+    partial = "confirm_partial" in request.POST
+    if not ("confirm" in request.POST or partial) or report is None:
+        return _report_page(request, event, name=name, grid=grid, mapping_form=mapping_form,
+                            report=report, error=error,
                             status=400 if error and "confirm" in request.POST else 200)
     try:
-        counts = attendance.import_sheet(event, report)
+        with transaction.atomic():
+            counts = attendance.import_sheet(event, report, partial=partial)
+            registration_services.remember_columns(event.office, grid.headers,
+                                                   report.mapping)
+            registration_services.keep_remainder(
+                event, name, grid.headers, [row.raw for row in report.bad],
+                user=request.user, replacing=kept)
     except attendance.SheetError as refused:
-        problems = len([r for r in report.rows if not r.ok])
-        message = ngettext("%(error)s %(count)d row has errors: fix it in the sheet and upload "
-                           "it again.",
-                           "%(error)s %(count)d rows have errors: fix them in the sheet and "
-                           "upload it again.", problems) % {"error": refused, "count": problems}
-        return _report_page(request, event, name=name, headers=headers,
-                            mapping_form=mapping_form, report=report, error=message,
-                            status=400)
+        problems = len(report.bad)
+        message = ngettext("%(error)s %(count)d row has errors: fix it above, or import the "
+                           "good rows and keep it for later.",
+                           "%(error)s %(count)d rows have errors: fix them above, or import the "
+                           "good rows and keep them for later.", problems) % {
+            "error": refused, "count": problems}
+        return _report_page(request, event, name=name, grid=grid, mapping_form=mapping_form,
+                            report=report, error=message, status=400)
     request.session.pop(SHEET_SESSION_KEY, None)
     messages.success(request, _(
         "Attendance imported from %(name)s: %(created)d new participations (%(people)d new "
         "people), %(updated)d updated.") % {
         "name": name, "created": counts["participations"], "people": counts["people"],
         "updated": counts["updated"]})
+    if counts["left"]:
+        messages.warning(request, ngettext(
+            "%(count)d row was kept for later: fix it from the participants page.",
+            "%(count)d rows were kept for later: fix them from the participants page.",
+            counts["left"]) % {"count": counts["left"]})
     return redirect("delivery:event_participants", event.pk)
 
 
@@ -592,6 +710,7 @@ urlpatterns = [
     path("documents/<int:pk>/remove/", attachment_remove, name="attachment_remove"),
     path("events/<int:pk>/participants/", event_participants, name="event_participants"),
     path("events/<int:pk>/participants/add/", participation_add, name="participation_add"),
+    path("participations/<int:pk>/edit/", participation_update, name="participation_update"),
     path("participations/<int:pk>/remove/", participation_remove,
          name="participation_remove"),
     path("events/<int:pk>/attendance/", attendance_import, name="attendance_import"),

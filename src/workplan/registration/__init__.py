@@ -1,0 +1,1 @@
+"""Registration: people from nomination to certificate (docs/registration.md)."""

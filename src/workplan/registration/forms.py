@@ -1,0 +1,65 @@
+"""Forms of registration."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class EraseForm(forms.Form):
+    """Erasing a person's data is confirmed by ticking, on purpose."""
+
+    confirm = forms.BooleanField(
+        label=_("I confirm the person asked for their data to be erased"), required=True,
+        error_messages={"required": _("Tick the confirmation to erase; nothing was erased.")})
+
+
+class MergeForm(forms.Form):
+    """Which record is merged into the one whose page (or line) this is."""
+
+    other = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+GENDER_CHOICES = [("", _("— choose —")), ("female", _("Female")), ("male", _("Male")),
+                  ("other", _("Other")), ("undisclosed", _("Prefer not to say"))]
+
+
+class WindowForm(forms.Form):
+    """Staff open or change an event's registration."""
+
+    is_open = forms.BooleanField(label=_("Open"), required=False, initial=True)
+    closes_at = forms.DateTimeField(label=_("Registration closes"),
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    cap_per_member = forms.IntegerField(label=_("Places per member"), required=False,
+                                        min_value=1, max_value=500,
+                                        help_text=_("Empty: no limit."))
+    new_link = forms.BooleanField(label=_("Make a new link (the old one stops working)"),
+                                  required=False)
+
+
+class NomineeForm(forms.Form):
+    """A nominee's details: on the public form, a focal point's nomination, a walk-in."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    member = forms.ModelChoiceField(label=_("Member administration"), queryset=None,
+                                    required=False)
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    gender = forms.ChoiceField(label=_("Gender"), choices=GENDER_CHOICES)
+    email = forms.EmailField(label=_("E-mail"))
+
+    def __init__(self, *args, region, member=None, consent=False, email_required=True,
+                 **kwargs):
+        from workplan.directory.models import Member
+
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.filter(region=region).order_by("name")
+        if member is not None:  # a focal point nominates for their own member only
+            self.fields["member"].queryset = self.fields["member"].queryset.filter(pk=member)
+            self.fields["member"].required = True
+            self.fields["member"].initial = member
+        self.fields["email"].required = email_required
+        if consent:
+            self.fields["consent"] = forms.BooleanField(
+                label=_("I agree that the office records my name, administration, position, "
+                        "gender and e-mail for this event and its reports."),
+                error_messages={"required": _("Registration needs your consent.")})

@@ -1,0 +1,506 @@
+"""Writes of registration: merging two records of one person, a person's data (export and
+erasure on request). Each is one transaction: it happens whole or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workplan.delivery.models import Participation
+from workplan.directory.models import Accreditation, Person
+
+from .models import PersonMerge
+
+PERSON_FIELDS = ("full_name", "gender", "member_id", "partner_id", "position", "email",
+                 "user_id")
+
+
+class PersonError(ValueError):
+    """A step on a person's record that is refused; the message says why."""
+
+
+def _snapshot(person: Person) -> dict:
+    return {name: getattr(person, name) for name in PERSON_FIELDS}
+
+
+@transaction.atomic
+def merge_people(keep: Person, other: Person, *, user=None) -> PersonMerge:
+    """Make ``other`` part of ``keep``: its participations, survey invitations,
+    accreditations, registrations and account move to ``keep``; fields ``keep`` lacks are
+    taken from ``other``; ``other`` is removed (its history and a ``PersonMerge`` keep what it
+    held). Two people of different offices are never merged. Where both were recorded at the
+    same event, ``keep``'s participation stays and counts as attended if either did."""
+    if keep.pk == other.pk:
+        raise PersonError(_("A record cannot be merged with itself."))
+    if keep.office_id != other.office_id:
+        raise PersonError(_("%(kept)s and %(other)s are records of different offices: they are "
+                            "not merged (each office keeps its own records).")
+                          % {"kept": keep.full_name, "other": other.full_name})
+    if keep.erased_at or other.erased_at:
+        raise PersonError(_("An erased record is not merged."))
+    keep = Person.objects.select_for_update().get(pk=keep.pk)
+    other = Person.objects.select_for_update().get(pk=other.pk)
+    snapshot = _snapshot(other)
+    moved: dict[str, list] = {"participations": [], "combined": [], "invitations": [],
+                              "accreditations": [], "registrations": []}
+    kept_at = {p.event_id: p for p in Participation.objects.filter(person=keep)}
+    for participation in Participation.objects.filter(person=other).order_by("pk"):
+        mine = kept_at.get(participation.event_id)
+        if mine is None:
+            participation.person = keep
+            participation.save(update_fields=["person", "modified"])
+            moved["participations"].append(participation.pk)
+            continue
+        if participation.attended and not mine.attended:
+            mine.attended = True
+            mine.save(update_fields=["attended", "modified"])
+        if mine.member_id is None and participation.member_id:
+            mine.member_id = participation.member_id
+            mine.save(update_fields=["member", "modified"])
+        moved["combined"].append({"event": participation.event_id,
+                                  "removed": participation.pk, "kept": mine.pk})
+        participation.delete()
+    invitations = other.survey_invitations.all()
+    moved["invitations"] = list(invitations.values_list("pk", flat=True))
+    invitations.update(person=keep)
+    accreditations = Accreditation.objects.filter(person=other)
+    moved["accreditations"] = list(accreditations.values_list("pk", flat=True))
+    for accreditation in accreditations:
+        accreditation.person = keep
+        accreditation.save(update_fields=["person", "modified"])
+    moved["registrations"] = _move_registrations(other, keep)
+    account = other.user
+    changed = []
+    for name in ("email", "position", "member", "partner"):
+        if not getattr(keep, name) and getattr(other, name):
+            setattr(keep, name, getattr(other, name))
+            changed.append(name)
+    if keep.gender == Person.Gender.UNDISCLOSED and other.gender != keep.gender:
+        keep.gender = other.gender
+        changed.append("gender")
+    merge = PersonMerge.objects.create(office_id=keep.office_id, kept=keep,
+                                       merged_id=other.pk, merged=_jsonable(snapshot),
+                                       moved=moved, by=user)
+    other.delete()
+    if account is not None and keep.user_id is None:
+        keep.user = account
+        changed.append("user")
+    if changed:
+        keep.save()
+    return merge
+
+
+def _move_registrations(other, keep) -> list[int]:
+    """Registrations of ``other`` now name ``keep``."""
+    ids = list(other.registrations.values_list("pk", flat=True))
+    other.registrations.update(person=keep)
+    return ids
+
+
+def _jsonable(values: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v)
+            for k, v in values.items()}
+
+
+def person_data(person: Person) -> dict:
+    """Everything Workplan holds about ``person`` (their request to see it): the record, the
+    events they were recorded at, survey invitations, accreditations, registrations,
+    certificates and merges. Plain JSON types only."""
+    data = {
+        "person": {
+            "id": person.pk, "office": person.office.code, "full_name": person.full_name,
+            "gender": person.gender, "member": person.member.iso3 if person.member else None,
+            "organisation": person.partner.name if person.partner else None,
+            "position": person.position, "email": person.email,
+            "user_account": person.user.get_username() if person.user else None,
+            "recorded": person.created.isoformat(), "changed": person.modified.isoformat(),
+            "erased": person.erased_at.isoformat() if person.erased_at else None,
+        },
+        "participations": [
+            {"event": p.event.title, "start": p.event.start_date.isoformat(),
+             "end": p.event.end_date.isoformat(), "role": p.role, "attended": p.attended,
+             "member": p.member.iso3 if p.member else None}
+            for p in person.participations.select_related("event", "member")
+            .order_by("event__start_date", "pk")],
+        "survey_invitations": [
+            {"survey": i.survey.title, "email": i.email, "name": i.name,
+             "invited": i.invited_at.isoformat() if i.invited_at else None,
+             "responded": i.responded}
+            for i in person.survey_invitations.select_related("survey").order_by("pk")],
+        "accreditations": [
+            {"area": a.area, "accredited_on": a.accredited_on.isoformat(),
+             "expires_on": a.expires_on.isoformat() if a.expires_on else None}
+            for a in person.accreditations.order_by("accredited_on", "pk")],
+        "merged_records": [
+            {"merged": m.at.isoformat(), "record": m.merged} for m in person.merges.all()],
+        "history": [
+            {"at": h.history_date.isoformat(), "change": h.history_type,
+             "full_name": h.full_name, "email": h.email, "position": h.position}
+            for h in person.history.order_by("history_date", "history_id")],
+    }
+    data.update(_registration_data(person))
+    return data
+
+
+def _registration_data(person) -> dict:
+    """Registrations of ``person``."""
+    return {"registrations": [
+        {"event": r.event.title, "state": r.state, "source": r.source, "email": r.email,
+         "registered": r.created.isoformat(),
+         "consented": r.consent_at.isoformat() if r.consent_at else None}
+        for r in person.registrations.select_related("event").order_by("pk")]}
+
+
+ERASED_NAME = "[erased {pk}]"
+
+
+@transaction.atomic
+def erase_person(person: Person, *, user=None) -> Person:
+    """Erase what identifies ``person`` on their request, keeping anonymous counts: the record
+    stays (so the participations, and every figure of past events, stay as they were) with
+    only its gender and member; name, e-mail, position, account and accreditations go, as do
+    the e-mails and names of their survey invitations and the earlier versions of the record
+    in its history (the erasure itself stays in it, with who did it)."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.erased_at is not None:
+        raise PersonError(_("This person's data was already erased."))
+    for accreditation in Accreditation.objects.filter(person=person):
+        accreditation.history.all().delete()
+        accreditation.delete()
+    Accreditation.history.filter(person_id=person.pk).delete()
+    for invitation in person.survey_invitations.all():
+        invitation.name = ""
+        invitation.email = f"erased-{invitation.pk}@erased.invalid"
+        invitation.save(update_fields=["name", "email"])
+    _erase_registrations(person)
+    PersonMerge.objects.filter(kept=person).update(merged={}, moved={})
+    person.full_name = ERASED_NAME.format(pk=person.pk)
+    person.email = ""
+    person.position = ""
+    person.user = None
+    person.erased_at = timezone.now()
+    person.save()
+    # The versions before hold the name and e-mail: only the erased one is kept.
+    latest = person.history.order_by("-history_date", "-history_id").first()
+    person.history.exclude(history_id=latest.history_id).delete()
+    if user is not None and latest.history_user_id != user.pk:
+        type(latest).objects.filter(pk=latest.pk).update(history_user=user)
+    return person
+
+
+def _erase_registrations(person) -> None:
+    """Registrations of ``person`` lose what identifies them (and their history)."""
+    from .models import Registration
+
+    for registration in person.registrations.all():
+        registration.history.all().delete()
+        Registration.objects.filter(pk=registration.pk).update(
+            full_name=ERASED_NAME.format(pk=person.pk), position="",
+            email=f"erased-r{registration.pk}@erased.invalid")
+
+
+# --- attendance sheets ------------------------------------------------------------------------
+
+def remember_columns(office, headers: list[str], mapping: dict[str, int]) -> None:
+    """Remember how the office's sheet named each field it was read with (the next sheet with
+    the same headings is mapped the same way)."""
+    from workplan.delivery.attendance import _heading
+
+    from .models import ColumnMemory
+
+    for field_name, index in mapping.items():
+        heading = _heading(headers[index])[:200] if index < len(headers) else ""
+        if heading:
+            ColumnMemory.objects.update_or_create(office=office, heading=heading,
+                                                  defaults={"field": field_name})
+
+
+def keep_remainder(event, source_name: str, headers: list[str], rows: list[list[str]], *,
+                   user=None, replacing: int | None = None):
+    """Keep the rows an import left out (they have errors) for later, as a small CSV; the
+    rows kept before that this import came from (``replacing``) are replaced."""
+    from workplan.delivery.attendance import rows_csv
+
+    from .models import SheetRemainder
+
+    if replacing is not None:
+        SheetRemainder.objects.filter(event=event, pk=replacing).delete()
+    if not rows:
+        return None
+    return SheetRemainder.objects.create(event=event, source_name=source_name[:200],
+                                         data=rows_csv(headers, rows), rows=len(rows), by=user)
+
+
+# --- registration by link, nominations, check-in ----------------------------------------------
+
+LINK_TOKEN_LENGTH = 32  # characters of the public link's token (192 bits)
+TICKET_BYTES = 24  # secrets.token_urlsafe(24): 32 characters
+
+
+class RegistrationError(ValueError):
+    """A registration, confirmation or check-in that is refused; the message says why."""
+
+
+def token_hash(raw: str) -> str:
+    from workplan.surveys.models import token_hash as survey_token_hash
+
+    return survey_token_hash(raw)
+
+
+def link_token(window) -> str:
+    """The public link's token: derived from the window's nonce and the installation's secret
+    key, so that it can be shown again to staff while only its hash is stored."""
+    import base64
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    digest = hmac.new(settings.SECRET_KEY.encode(),
+                      f"registration-link:{window.event_id}:{window.link_nonce}".encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:LINK_TOKEN_LENGTH]
+
+
+@transaction.atomic
+def open_registration(event, *, closes_at, cap_per_member=None, is_open=True, user=None,
+                      new_link=False):
+    """Open (or change) the event's registration; ``new_link`` replaces the public link (the
+    old one stops working)."""
+    import secrets
+
+    from .models import RegistrationWindow
+
+    window = RegistrationWindow.objects.filter(event=event).first()
+    if window is None:
+        window = RegistrationWindow(event=event, by=user)
+        new_link = True
+    window.closes_at, window.cap_per_member, window.is_open = closes_at, cap_per_member, is_open
+    if new_link:
+        window.link_nonce = secrets.token_hex(16)
+        window.token_hash = token_hash(link_token(window))
+    window.save()
+    return window
+
+
+def find_window(raw: str):
+    """The registration window whose public link carries ``raw`` (None if unknown)."""
+    from .models import RegistrationWindow
+
+    if not raw or len(raw) > 200:
+        return None
+    return (RegistrationWindow.objects.select_related("event__office__region")
+            .filter(token_hash=token_hash(raw)).first())
+
+
+def window_refusal(window, now=None) -> str | None:
+    """Why the window takes no registration now (None: it does)."""
+    now = now or timezone.now()
+    if not window.is_open:
+        return _("Registration for this event is closed.")
+    if now > window.closes_at:
+        return _("Registration for this event closed on %(day)s.") % {
+            "day": timezone.localtime(window.closes_at).strftime("%d %B %Y, %H:%M")}
+    if window.event.status in ("held", "cancelled"):
+        return _("This event is %(status)s: it takes no registration.") % {
+            "status": window.event.get_status_display().lower()}
+    return None
+
+
+@transaction.atomic
+def register(event, *, full_name: str, email: str, gender: str, member=None, position="",
+             source="link", nominated_by=None, consent=True, window=None):
+    """Record a registration (or a nomination). Refused, with nothing written: the window
+    closed or past its deadline (for the link), the member's places taken, the e-mail already
+    registered for the event."""
+    from .models import Registration, RegistrationWindow
+
+    if window is not None:
+        window = RegistrationWindow.objects.select_for_update().get(pk=window.pk)
+        refusal = window_refusal(window)
+        if refusal:
+            raise RegistrationError(refusal)
+        if not consent:
+            raise RegistrationError(_("Registration needs your consent to the use of your "
+                                      "data."))
+    cap = window.cap_per_member if window is not None else None
+    if cap is None:
+        cap = (RegistrationWindow.objects.filter(event=event)
+               .values_list("cap_per_member", flat=True).first())
+    if Registration.objects.filter(event=event, email__iexact=email.strip()).exists():
+        raise RegistrationError(_("%(email)s is already registered for this event.")
+                                % {"email": email.strip()})
+    if cap is not None and member is not None:
+        taken = Registration.objects.filter(event=event, member=member).exclude(
+            state=Registration.State.DECLINED).count()
+        if taken >= cap:
+            raise RegistrationError(_("The %(cap)d places of %(member)s are taken: ask the "
+                                      "member's focal point or the office.")
+                                    % {"cap": cap, "member": member})
+    return Registration.objects.create(
+        event=event, full_name=full_name.strip(), email=email.strip(), gender=gender,
+        member=member, position=position.strip(), source=source, nominated_by=nominated_by,
+        consent_at=timezone.now() if consent else None)
+
+
+def _person_for(registration):
+    """The office's person this registration is (same e-mail, else same name and member), or
+    a new one."""
+    office = registration.event.office
+    people = Person.objects.filter(office=office, erased_at__isnull=True)
+    person = (people.filter(email__iexact=registration.email).order_by("pk").first()
+              or people.filter(full_name__iexact=registration.full_name,
+                               member=registration.member).order_by("pk").first())
+    if person is None:
+        person = Person.objects.create(
+            office=office, full_name=registration.full_name, gender=registration.gender,
+            member=registration.member, position=registration.position,
+            email=registration.email)
+    return person
+
+
+@transaction.atomic
+def confirm_registration(registration, *, user=None, base_url: str | None = None):
+    """Confirm: the person is recorded at the event (absent until they check in), gets a
+    personal link with its QR code, and an e-mail with the event's details and an ICS
+    attachment (sent once the transaction commits). Returns the personal link's token."""
+    import secrets
+
+    from .models import Registration
+
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.state == Registration.State.CONFIRMED:
+        raise RegistrationError(_("%(name)s is already confirmed.")
+                                % {"name": registration.full_name})
+    person = _person_for(registration)
+    participation = Participation.objects.filter(event=registration.event, person=person).first()
+    if participation is None:
+        participation = Participation.objects.create(
+            event=registration.event, person=person, role="participant", attended=False,
+            member=registration.member or person.member)
+    raw = secrets.token_urlsafe(TICKET_BYTES)
+    registration.state = Registration.State.CONFIRMED
+    registration.person, registration.participation = person, participation
+    registration.decided_by, registration.decided_at = user, timezone.now()
+    registration.ticket_hash = token_hash(raw)
+    registration.save()
+    transaction.on_commit(lambda: send_confirmation(registration.pk, raw, base_url))
+    return raw
+
+
+def decline_registration(registration, *, user=None):
+    from .models import Registration
+
+    if registration.state != Registration.State.PENDING:
+        raise RegistrationError(_("Only a registration waiting for confirmation is declined."))
+    registration.state = Registration.State.DECLINED
+    registration.decided_by, registration.decided_at = user, timezone.now()
+    registration.save()
+
+
+def ticket_url(raw: str, base_url: str | None = None) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    base = base_url or getattr(settings, "WORKPLAN_BASE_URL", "http://127.0.0.1:8000")
+    return base.rstrip("/") + reverse("registration:ticket", args=[raw])
+
+
+def qr_svg(data: str) -> str:
+    """A QR code as inline SVG (segno: pure Python)."""
+    import segno
+
+    return segno.make(data, error="m").svg_inline(scale=4, border=2)
+
+
+def qr_png(data: str) -> bytes:
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(data, error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
+def send_confirmation(registration_pk: int, raw: str, base_url: str | None = None) -> None:
+    """The confirmation e-mail: the event's details, the personal link and its QR code (to be
+    scanned at the door), and the event as an ICS attachment. Sent synchronously after the
+    commit (django-tasks is not installed)."""
+    from django.core.mail import EmailMessage
+
+    from workplan.delivery.ics import calendar_bytes
+
+    from .models import Registration
+
+    registration = Registration.objects.select_related("event__office").get(pk=registration_pk)
+    event = registration.event
+    link = ticket_url(raw, base_url)
+    body = _(
+        "Dear %(name)s,\n\nYour registration for “%(title)s” (%(start)s – %(end)s, %(place)s) is "
+        "confirmed.\n\nYour personal link, and the QR code attached, check you in at the "
+        "event: %(link)s\n\n%(office)s") % {
+        "name": registration.full_name, "title": event.title,
+        "start": event.start_date.strftime("%d %B %Y"), "end": event.end_date.strftime("%d %B %Y"),
+        "place": event.city or event.get_mode_display(), "link": link, "office": event.office}
+    message = EmailMessage(subject=_("Registration confirmed: %(title)s") % {"title": event.title},
+                           body=body, to=[registration.email])
+    message.attach("event.ics", calendar_bytes([event], url_for=lambda _e: link,
+                                               name=event.title), "text/calendar")
+    message.attach("check-in-qr.png", qr_png(link), "image/png")
+    message.send()
+
+
+def find_registration(raw: str):
+    from .models import Registration
+
+    if not raw or len(raw) > 200:
+        return None
+    return (Registration.objects.select_related("event__office", "participation", "member")
+            .filter(ticket_hash=token_hash(raw)).first())
+
+
+@transaction.atomic
+def check_in(participation, *, user=None, method="search"):
+    """Mark someone present (idempotent: a second check-in records nothing new)."""
+    from .models import CheckIn
+
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if participation.attended and participation.check_ins.exists():
+        return participation, False
+    if not participation.attended:
+        participation.attended = True
+        participation.save(update_fields=["attended", "modified"])
+    CheckIn.objects.create(participation=participation, by=user, method=method)
+    return participation, True
+
+
+@transaction.atomic
+def walk_in(event, *, full_name: str, gender: str, member=None, email: str = "",
+            position: str = "", user=None):
+    """Someone who came without registering: recorded and checked in at once (a person the
+    office knows by e-mail is reused)."""
+    from workplan.delivery.services import ParticipationError, add_participation
+
+    person = None
+    if email:
+        person = Person.objects.filter(office=event.office, email__iexact=email,
+                                       erased_at__isnull=True).first()
+    try:
+        participation = add_participation(
+            event, person, role="participant", attended=True,
+            new_person=None if person else {"full_name": full_name, "gender": gender,
+                                            "member": member, "email": email,
+                                            "position": position})
+    except ParticipationError as error:
+        raise RegistrationError(str(error)) from None
+    if participation.member_id is None and member is not None:
+        participation.member = member
+        participation.save(update_fields=["member", "modified"])
+    from .models import CheckIn
+
+    CheckIn.objects.create(participation=participation, by=user, method="walk_in")
+    return participation

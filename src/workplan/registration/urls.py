@@ -1,0 +1,12 @@
+"""URLs of registration: each views module lists its own patterns."""
+
+from .views import checkin, people, register, sheets
+
+app_name = "registration"
+
+urlpatterns = [
+    *people.urlpatterns,
+    *sheets.urlpatterns,
+    *register.urlpatterns,
+    *checkin.urlpatterns,
+]
