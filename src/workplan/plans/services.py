@@ -214,6 +214,9 @@ def import_plan(data: bytes, office: Office, *, source_name: str = "", user=None
             counts=report.counts, changes=changes,
             warnings=[{**w.as_dict(), "line": w.line} for w in document.warnings],
         )
+        from .lifecycle import record_version
+
+        record_version(work_plan, "imported", user=user, reason=source_name[:300])
     report.work_plan = work_plan
     return report
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from workplan.core.years import FiscalYearConverter  # noqa: F401  (registers ``fiscal_year``)
 
-from . import views
+from . import views, views_planning
 
 app_name = "plans"
 
@@ -15,4 +15,14 @@ urlpatterns = [
          name="workplan_detail"),
     path("<slug:office_code>/<fiscal_year:period>/export/<slug:fmt>/", views.workplan_export,
          name="workplan_export"),
+    path("<slug:office_code>/<fiscal_year:period>/versions/", views_planning.workplan_versions,
+         name="workplan_versions"),
+    path("<slug:office_code>/<fiscal_year:period>/diff/", views_planning.workplan_diff,
+         name="workplan_diff"),
+    path("<slug:office_code>/<fiscal_year:period>/step/<slug:step>/",
+         views_planning.workplan_step, name="workplan_step"),
+    path("<slug:office_code>/<fiscal_year:period>/review/", views_planning.workplan_review,
+         name="workplan_review"),
+    path("<slug:office_code>/<fiscal_year:period>/review/comment/", views_planning.comment_add,
+         name="comment_add"),
 ]
