@@ -13,15 +13,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from workplan.core.access import CHANGE, VIEW, can
 
-from . import lifecycle
-from .models import Action, PlanComment, PlanRevision, WorkPlan
+from . import drafting, editing, lifecycle
+from .forms import ActionForm, ActivityForm, PillarForm, TargetsForm, rsp_initial
+from .models import Action, PlanComment, PlanRevision, PlanSuggestion, WorkPlan
 from .snapshot import document_from_db
+from .textplan.assemble import activity_key
 from .versions import compare
 
 
@@ -185,3 +188,295 @@ def comment_add(request, office_code: str, period: str):
     if error:
         messages.error(request, error)
     return redirect("plans:workplan_review", plan.office.code, plan.period)
+
+
+# --- drafting the next plan ---------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def workplan_draft_next(request, office_code: str, period: str):
+    """Draft next year's plan from this one (office staff and admins)."""
+    plan = _plan(request, office_code, period, CHANGE)
+    try:
+        draft = drafting.draft_next_plan(plan, user=request.user)
+    except drafting.DraftError as exc:
+        messages.error(request, str(exc))
+        return redirect(plan.get_absolute_url())
+    messages.success(request, _("The draft of %(period)s is made: accept or drop its "
+                                "suggestions.") % {"period": draft.period})
+    return redirect("plans:workplan_suggestions", draft.office.code, draft.period)
+
+
+@login_required
+@require_GET
+def workplan_suggestions(request, office_code: str, period: str):
+    plan = _plan(request, office_code, period)
+    suggestions = list(PlanSuggestion.objects.filter(work_plan=plan).select_related("decided_by"))
+    groups = [(label, [s for s in suggestions if s.kind == kind])
+              for kind, label in PlanSuggestion.Kind.choices]
+    return render(request, "plans/workplan_suggestions.html", {
+        "plan": plan, "groups": [(label, items) for label, items in groups if items],
+        "pending": sum(1 for s in suggestions if s.status == PlanSuggestion.Status.PENDING),
+        "may_change": can(request.user, CHANGE, plan.office_id) and plan.editable,
+    })
+
+
+@login_required
+@require_POST
+def suggestion_decide(request, pk: int, decision: str):
+    """Accept or drop one suggestion; htmx gets its row back, a plain form the page."""
+    suggestion = get_object_or_404(
+        PlanSuggestion.objects.restrict(request.user, CHANGE).select_related(
+            "work_plan__office__region", "work_plan__strategic_plan"), pk=pk)
+    error = None
+    try:
+        if decision == "accept":
+            drafting.accept(suggestion, user=request.user)
+        elif decision == "drop":
+            drafting.drop(suggestion, user=request.user)
+        else:
+            raise Http404
+    except drafting.DraftError as exc:
+        error = str(exc)
+    plan = suggestion.work_plan
+    if request.htmx:
+        return render(request, "plans/_suggestion.html", {
+            "suggestion": suggestion, "error": error, "may_change": True, "plan": plan},
+            status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    return redirect("plans:workplan_suggestions", plan.office.code, plan.period)
+
+
+@login_required
+@require_POST
+def suggestions_accept_all(request, office_code: str, period: str):
+    plan = _plan(request, office_code, period, CHANGE)
+    chosen = PlanSuggestion.objects.filter(work_plan=plan, status="pending")
+    kind = request.POST.get("kind", "")
+    if kind:
+        chosen = chosen.filter(kind=kind)
+    try:
+        count, refusals = drafting.accept_many(list(chosen.select_related("work_plan")),
+                                               user=request.user)
+    except drafting.DraftError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(count)s suggestions accepted.") % {"count": count})
+        for refusal in refusals:
+            messages.warning(request, refusal)
+    return redirect("plans:workplan_suggestions", plan.office.code, plan.period)
+
+
+# --- the plan editor ----------------------------------------------------------------------------
+
+
+def _editable(request, office_code: str, period: str) -> WorkPlan:
+    return _plan(request, office_code, period, CHANGE)
+
+
+def _editor_context(plan: WorkPlan, error: str | None = None) -> dict:
+    document = document_from_db(plan)
+    keys = {a.key: a for a in document.activities}
+    for pk, key in plan.activities.values_list("pk", "key"):
+        if key in keys:
+            keys[key].pk = pk
+    pillars = []
+    for pillar in document.parsed.pillars:
+        actions = []
+        for action in pillar.actions:
+            listings = [(listing, keys[activity_key(listing.title)])
+                        for listing in action.listings]
+            actions.append((action, listings))
+        pillars.append((pillar, actions))
+    return {"plan": plan, "pillars": pillars, "error": error,
+            "pillar_form": PillarForm(initial={
+                "number": max((p.number for p in document.parsed.pillars), default=0) + 1})}
+
+
+@login_required
+@require_GET
+def workplan_edit(request, office_code: str, period: str):
+    """The editor: the plan's outline with its pillars, actions and activities, each with
+    its edit, move and remove buttons."""
+    plan = _editable(request, office_code, period)
+    return render(request, "plans/workplan_edit.html", _editor_context(plan))
+
+
+def _after_edit(request, plan: WorkPlan, error: str | None, done: str = ""):
+    """htmx gets the editor back (its outline swapped in place); a plain form a redirect."""
+    if request.htmx:
+        return render(request, "plans/workplan_edit.html", _editor_context(plan, error),
+                      status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    elif done:
+        messages.success(request, done)
+    return redirect("plans:workplan_edit", plan.office.code, plan.period)
+
+
+def _archived_note(result) -> str:
+    if not result.archived:
+        return _("Saved.")
+    return _("Saved. Archived with their recorded data (read-only): %(what)s.") % {
+        "what": "; ".join(i.what for i in result.archived)}
+
+
+@login_required
+@require_POST
+def editor_step(request, office_code: str, period: str, step: str):
+    """The editor's small steps: move or remove an action or activity, remove a pillar,
+    retitle a pillar, add a pillar."""
+    plan = _editable(request, office_code, period)
+    post = request.POST
+    try:
+        if step == "move-action":
+            result = editing.move_action(plan, post.get("code", ""), _offset(post))
+        elif step == "remove-action":
+            result = editing.remove_action(plan, post.get("code", ""))
+        elif step == "move-activity":
+            result = editing.move_listing(plan, post.get("code", ""), post.get("key", ""),
+                                          _offset(post))
+        elif step == "remove-activity":
+            result = editing.remove_activity(plan, post.get("key", ""))
+        elif step == "remove-pillar":
+            result = editing.remove_pillar(plan, _int(post.get("number")))
+        elif step == "pillar-title":
+            result = editing.edit_pillar(plan, _int(post.get("number")),
+                                         title=post.get("title", "")[:300])
+        elif step == "add-pillar":
+            form = PillarForm(post)
+            if not form.is_valid():
+                raise editing.EditError("; ".join(
+                    f"{form.fields[name].label}: {' '.join(errors)}"
+                    for name, errors in form.errors.items()))
+            result = editing.add_pillar(plan, **form.cleaned_data)
+        else:
+            raise Http404
+    except editing.EditError as exc:
+        return _after_edit(request, plan, exc.message)
+    return _after_edit(request, plan, None, _archived_note(result))
+
+
+def _offset(post) -> int:
+    return -1 if post.get("direction") == "up" else 1
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise editing.EditError(_("No such pillar.")) from None
+
+
+def _form_error(form, exc: editing.EditError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def action_edit(request, office_code: str, period: str, code: str = ""):
+    """Add an action to a pillar (``?pillar=2``) or change one: text, RSP references, flags,
+    KPIs; and, on the same page, the KPIs' targets of the plan's year."""
+    from workplan.indicators.models import Indicator, Target
+
+    plan = _editable(request, office_code, period)
+    document = document_from_db(plan)
+    action = None
+    if code:
+        action = next((a for a in document.parsed.actions if a.code == code), None)
+        if action is None:
+            raise Http404(_("The plan has no such action."))
+        pillar_number = action.pillar
+        initial = {"text": action.text, "rsp_refs": rsp_initial(action.rsp_refs),
+                   "rocb_specific": action.rocb_specific, "upon_request": action.upon_request,
+                   "kpis": "\n".join(action.kpis)}
+    else:
+        try:
+            pillar_number = _int(request.GET.get("pillar") or request.POST.get("pillar"))
+        except editing.EditError:
+            raise Http404(_("No such pillar.")) from None
+        if not any(p.number == pillar_number for p in document.parsed.pillars):
+            raise Http404(_("No such pillar."))
+        initial = {}
+    form = ActionForm(request.POST or None, initial=initial,
+                      strategic_plan=plan.strategic_plan)
+    indicators = (Indicator.objects.current().filter(action__work_plan=plan, action__code=code,
+                                                     action__archived_at__isnull=True)
+                  .order_by("position") if code else Indicator.objects.none())
+    targets = {t.indicator_id: t for t in Target.objects.filter(
+        indicator__in=indicators, fiscal_year=plan.start_year, quarter=0)}
+    targets_form = TargetsForm(request.POST if "targets" in request.POST else None,
+                               indicators=indicators, targets=targets)
+    if request.method == "POST" and "targets" in request.POST:
+        if targets_form.is_valid():
+            from workplan.indicators.services import save_targets
+
+            for indicator in targets_form.indicators:
+                save_targets(indicator, plan.start_year, {0: (
+                    targets_form.cleaned_data[f"target_{indicator.pk}"],
+                    targets_form.cleaned_data[f"baseline_{indicator.pk}"])})
+            messages.success(request, _("Targets saved."))
+            return redirect("plans:action_edit", plan.office.code, plan.period, code)
+        form = ActionForm(initial=initial, strategic_plan=plan.strategic_plan)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            result, new_code = editing.save_action(
+                plan, code or None, pillar=pillar_number, text=form.cleaned_data["text"],
+                rsp_refs=form.references(), rocb_specific=form.cleaned_data["rocb_specific"],
+                upon_request=form.cleaned_data["upon_request"], kpis=form.kpi_lines())
+        except editing.EditError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _archived_note(result))
+            return redirect(reverse("plans:workplan_edit", args=[plan.office.code, plan.period])
+                            + f"#edit-{new_code}")
+    return render(request, "plans/action_form.html", {
+        "plan": plan, "form": form, "code": code, "pillar": pillar_number,
+        "targets_form": targets_form if code else None,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def activity_edit(request, office_code: str, period: str, pk: int | None = None):
+    """Add an activity (``?action=1-(a)`` preselects its action) or change one."""
+    from workplan.directory.models import Member
+
+    plan = _editable(request, office_code, period)
+    document = document_from_db(plan)
+    codes = [a.code for a in document.parsed.actions]
+    activity = None
+    key = ""
+    if pk is not None:
+        key = get_object_or_404(plan.activities.only("key"), pk=pk).key
+        activity = next((a for a in document.activities if a.key == key), None)
+        if activity is None:
+            raise Http404(_("The plan has no such activity."))
+        see_also = []
+        for action in document.parsed.actions:
+            for listing in action.listings:
+                if activity_key(listing.title) == key:
+                    see_also += [c for c in listing.see_also if c not in see_also]
+        initial = {"title": activity.title, "kind": activity.kind,
+                   "members": activity.members, "listed_in": activity.listed_in,
+                   "see_also": see_also}
+    else:
+        initial = {"listed_in": [request.GET.get("action", "")]}
+    members = Member.objects.filter(region_id=plan.office.region_id).order_by("name")
+    form = ActivityForm(request.POST or None, initial=initial, codes=codes, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        listed = [c for c in codes if c in data["listed_in"]]
+        try:
+            editing.save_activity(
+                plan, key or None, title=data["title"], kind=data["kind"] or None,
+                members=data["members"] or None, listed_in=listed,
+                see_also=[c for c in codes if c in data["see_also"]])
+        except editing.EditError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("plans:workplan_edit", plan.office.code, plan.period)
+    return render(request, "plans/activity_form.html", {
+        "plan": plan, "form": form, "key": key, "activity": activity,
+    }, status=400 if form.errors else 200)
