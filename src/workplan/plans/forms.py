@@ -64,9 +64,12 @@ class PlanUploadForm(forms.Form):
                                           .select_related("region").order_by("code"))
         limit = filesizeformat(settings.WORKPLAN_MAX_PLAN_UPLOAD)
         self.fields["file"].help_text = _(
-            "The published plan as UTF-8 text: action, activities and KPI cells separated by "
-            "tabs. At most %(limit)s.") % {"limit": limit}
-        self.fields["file"].widget.attrs["accept"] = ".txt,text/plain"
+            "The published plan as UTF-8 text (action, activities and KPI cells separated by "
+            "tabs), or the Word document (.docx) with its three-column table. At most "
+            "%(limit)s.") % {"limit": limit}
+        self.fields["file"].widget.attrs["accept"] = (
+            ".txt,text/plain,.docx,"
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         self.data_bytes: bytes | None = None
         self.report = None
 
