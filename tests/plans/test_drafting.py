@@ -126,8 +126,9 @@ def test_draft_page_and_suggestions_page(client, year):
     page = client.get(response.url).content.decode()
     assert "Post-clearance audit" in page
     need = PlanSuggestion.objects.get(work_plan=draft, kind="need")
-    response = client.post(reverse("plans:suggestion_decide", args=[need.pk, "accept"]),
-                           HTTP_HX_REQUEST="true")
+    response = client.post(reverse("plans:suggestion_decide",
+                                   args=[draft.office.code, draft.period]),
+                           {"suggestion": need.pk, "decision": "accept"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "Accepted" in response.content.decode()
     need.refresh_from_db()
     assert need.status == "accepted"

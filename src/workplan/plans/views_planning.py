@@ -11,18 +11,20 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from workplan.core.access import CHANGE, VIEW, can
 
 from . import drafting, editing, lifecycle
 from .forms import ActionForm, ActivityForm, PillarForm, TargetsForm, rsp_initial
-from .models import Action, PlanComment, PlanRevision, PlanSuggestion, WorkPlan
+from .models import Action, Activity, PlanComment, PlanRevision, PlanSuggestion, WorkPlan
 from .snapshot import document_from_db
 from .textplan.assemble import activity_key
 from .versions import compare
@@ -82,7 +84,10 @@ def workplan_diff(request, office_code: str, period: str):
     """The differences between two versions (``?from=3&to=current``; ``from=previous`` is
     the previous year's plan); ``&format=txt|json`` downloads them."""
     plan = _plan(request, office_code, period)
-    old_key = request.GET.get("from", "previous")
+    default = "previous" if previous_plan(plan) else str(
+        PlanRevision.objects.filter(work_plan=plan).order_by("number")
+        .values_list("number", flat=True).first() or "current")
+    old_key = request.GET.get("from", default)
     new_key = request.GET.get("to", "current")
     old, old_label = _side(plan, old_key)
     new, new_label = _side(plan, new_key)
@@ -172,6 +177,9 @@ def comment_add(request, office_code: str, period: str):
     if request.POST.get("action"):
         action = get_object_or_404(Action.objects.filter(work_plan=plan).current(),
                                    pk=request.POST["action"])
+    if not lifecycle.may_comment(request.user, plan):
+        raise PermissionDenied(_("Comments are taken while the plan is in review, from office "
+                                 "staff and the region's focal points."))
     error = None
     try:
         lifecycle.add_comment(plan, user=request.user, text=request.POST.get("text", "")[:4000],
@@ -208,6 +216,10 @@ def workplan_draft_next(request, office_code: str, period: str):
     return redirect("plans:workplan_suggestions", draft.office.code, draft.period)
 
 
+DECISIONS = [("accept", gettext_lazy("Accept"), " button--primary"),
+             ("drop", gettext_lazy("Drop"), "")]
+
+
 @login_required
 @require_GET
 def workplan_suggestions(request, office_code: str, period: str):
@@ -219,16 +231,20 @@ def workplan_suggestions(request, office_code: str, period: str):
         "plan": plan, "groups": [(label, items) for label, items in groups if items],
         "pending": sum(1 for s in suggestions if s.status == PlanSuggestion.Status.PENDING),
         "may_change": can(request.user, CHANGE, plan.office_id) and plan.editable,
+        "decisions": DECISIONS,
     })
 
 
 @login_required
 @require_POST
-def suggestion_decide(request, pk: int, decision: str):
-    """Accept or drop one suggestion; htmx gets its row back, a plain form the page."""
-    suggestion = get_object_or_404(
-        PlanSuggestion.objects.restrict(request.user, CHANGE).select_related(
-            "work_plan__office__region", "work_plan__strategic_plan"), pk=pk)
+def suggestion_decide(request, office_code: str, period: str):
+    """Accept or drop one suggestion (``suggestion``, ``decision`` = accept|drop); htmx gets
+    its row back, a plain form the page."""
+    plan = _plan(request, office_code, period, CHANGE)
+    suggestion = get_object_or_404(PlanSuggestion.objects.filter(work_plan=plan),
+                                   pk=_int_or_404(request.POST.get("suggestion")))
+    suggestion.work_plan = plan
+    decision = request.POST.get("decision", "")
     error = None
     try:
         if decision == "accept":
@@ -239,10 +255,10 @@ def suggestion_decide(request, pk: int, decision: str):
             raise Http404
     except drafting.DraftError as exc:
         error = str(exc)
-    plan = suggestion.work_plan
     if request.htmx:
         return render(request, "plans/_suggestion.html", {
-            "suggestion": suggestion, "error": error, "may_change": True, "plan": plan},
+            "suggestion": suggestion, "error": error, "may_change": True, "plan": plan,
+            "decisions": DECISIONS},
             status=400 if error else 200)
     if error:
         messages.error(request, error)
@@ -296,11 +312,13 @@ def _editor_context(plan: WorkPlan, error: str | None = None) -> dict:
 
 
 @login_required
-@require_GET
 def workplan_edit(request, office_code: str, period: str):
     """The editor: the plan's outline with its pillars, actions and activities, each with
-    its edit, move and remove buttons."""
+    its edit, move and remove buttons. GET only, once the user may change the plan (a 404
+    before that, whatever the method)."""
     plan = _editable(request, office_code, period)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     return render(request, "plans/workplan_edit.html", _editor_context(plan))
 
 
@@ -359,6 +377,13 @@ def editor_step(request, office_code: str, period: str, step: str):
     return _after_edit(request, plan, None, _archived_note(result))
 
 
+def _int_or_404(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
 def _offset(post) -> int:
     return -1 if post.get("direction") == "up" else 1
 
@@ -392,8 +417,11 @@ def action_edit(request, office_code: str, period: str, code: str = ""):
                    "rocb_specific": action.rocb_specific, "upon_request": action.upon_request,
                    "kpis": "\n".join(action.kpis)}
     else:
+        asked = request.GET.get("pillar") or request.POST.get("pillar")
+        if asked is None and document.parsed.pillars:
+            asked = document.parsed.pillars[0].number
         try:
-            pillar_number = _int(request.GET.get("pillar") or request.POST.get("pillar"))
+            pillar_number = _int(asked)
         except editing.EditError:
             raise Http404(_("No such pillar.")) from None
         if not any(p.number == pillar_number for p in document.parsed.pillars):
@@ -438,11 +466,25 @@ def action_edit(request, office_code: str, period: str, code: str = ""):
 
 
 @login_required
-def activity_edit(request, office_code: str, period: str, pk: int | None = None):
-    """Add an activity (``?action=1-(a)`` preselects its action) or change one."""
+def activity_add(request, office_code: str, period: str):
+    """Add an activity (``?action=1-(a)`` preselects its action)."""
+    return _activity_form(request, _editable(request, office_code, period), None)
+
+
+@login_required
+def activity_edit(request, pk: int):
+    """Change an activity of a plan the user may change."""
+    activity = get_object_or_404(Activity.objects.restrict(request.user, CHANGE).only(
+        "pk", "work_plan_id"), pk=pk)
+    plan = get_object_or_404(WorkPlan.objects.select_related("office__region",
+                                                             "strategic_plan"),
+                             pk=activity.work_plan_id)
+    return _activity_form(request, plan, pk)
+
+
+def _activity_form(request, plan: WorkPlan, pk: int | None):
     from workplan.directory.models import Member
 
-    plan = _editable(request, office_code, period)
     document = document_from_db(plan)
     codes = [a.code for a in document.parsed.actions]
     activity = None
