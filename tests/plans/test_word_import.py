@@ -3,6 +3,8 @@ document edited by hand imports with its edits; bad documents are refused with t
 
 import copy
 import io
+import shutil
+import subprocess
 import zipfile
 
 import pytest
@@ -54,7 +56,9 @@ def _set_cell(cell, paragraphs: list[str], style: str | None = None) -> None:
         cell.add_paragraph(text, style=style)
 
 
-def test_a_document_edited_by_hand_imports_with_its_edits(seed_plan, seed_docx, office):
+def hand_edited(seed_docx: bytes):
+    """The Word export with a cell reworded, a row added (Word list bullets, a See-also on
+    its own line, KPIs a paragraph each) and a row continuing it (action cell merged down)."""
     document = Document(io.BytesIO(seed_docx))
     table = document.tables[0]
     # a cell reworded
@@ -86,8 +90,10 @@ def test_a_document_edited_by_hand_imports_with_its_edits(seed_plan, seed_docx, 
         if value:
             merge.set(qn("w:val"), value)
         tc_pr.append(merge)
+    return document
 
-    plan = read_plan(docx_bytes(document), office).as_json()
+
+def assert_edits_read(plan: dict) -> None:
     actions = {a["code"]: a for p in plan["pillars"] for a in p["actions"]}
     assert actions["1-(a)"]["text"] == ("Upon request, assist Members with the Risk Management "
                                         "Compendium")
@@ -100,10 +106,35 @@ def test_a_document_edited_by_hand_imports_with_its_edits(seed_plan, seed_docx, 
     fiji = next(a for a in plan["activities"]
                 if a["title"] == "National workshop on paperless trade for Fiji")
     assert fiji["actions"] == ["1-(a)", "1-(zz)"] and fiji["members"] == ["FJI"]
+
+
+def test_a_document_edited_by_hand_imports_with_its_edits(seed_plan, seed_docx, office):
+    document = hand_edited(seed_docx)
+    assert_edits_read(read_plan(docx_bytes(document), office).as_json())
     report = import_plan(docx_bytes(document), office, source_name="edited.docx")
     assert report.outcome == "updated"
     assert Activity.objects.filter(work_plan=seed_plan,
                                    title="Regional meeting on paperless trade").exists()
+
+
+def test_a_document_saved_by_libreoffice_reads_the_same(seed_plan, seed_docx, office,
+                                                          tmp_path):
+    """LibreOffice rewrites the whole document (its own tables, merges and list numbering):
+    the edited plan saved by LibreOffice Writer reads as the same plan."""
+    if shutil.which("soffice") is None:  # under CI (WORKPLAN_NO_SKIP) a skip fails
+        pytest.skip("soffice (LibreOffice) is not installed")
+    source = tmp_path / "in" / "awp.docx"
+    source.parent.mkdir()
+    edited = docx_bytes(hand_edited(seed_docx))
+    source.write_bytes(edited)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir",
+                    str(tmp_path), str(source)], check=True, capture_output=True, timeout=300)
+    saved = (tmp_path / "awp.docx").read_bytes()
+    assert saved != edited
+    plan = read_plan(saved, office).as_json()
+    assert plan == read_plan(edited, office).as_json()
+    assert_edits_read(plan)
 
 
 def _run(text):
