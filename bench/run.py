@@ -23,7 +23,7 @@ from run_tests import PostgresCluster, find_pg_bindir  # noqa: E402
 
 IMPORT_SCALES = [(1, "seed", 5), (5, "x5", 3), (10, "x10", 3), (20, "x20", 3)]
 WORLD_SCALES = ["small", "large"]
-FAMILIES = {"import", "kpi", "report", "survey", "api", "load", "upload"}
+FAMILIES = {"import", "kpi", "report", "survey", "api", "load", "upload", "plan"}
 
 
 def run_case(script: str, args: list[str], database_url: str, home: str) -> dict:
@@ -44,6 +44,12 @@ def import_rows(db: str, url_for) -> list[dict]:
                      "floor_ms": result["floor_ms"], "peak_rss_mb": result["peak_rss_mb"],
                      "detail": result})
         print(f"  import {label:>4} on {db}: {result['median_ms']} ms", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="workplan-bench-") as home:  # from Word, x20
+        result = run_case("plan_case.py", ["word", "20", "3"], url_for(home), home)
+    rows.append({**{k: result[k] for k in ("name", "scale", "median_ms", "queries",
+                                           "floor_ms", "peak_rss_mb")},
+                 "db": db, "detail": result})
+    print(f"  import docx x20 on {db}: {result['median_ms']} ms", file=sys.stderr)
     return rows
 
 
@@ -69,7 +75,8 @@ def world_rows(db: str, url_for, families: set[str]) -> list[dict]:
             print(f"  data {scale} on {db}: built in {built['seconds']} s", file=sys.stderr)
             cases = [("kpi", "kpi_case.py", ["measure", scale]),
                      ("report", "report_case.py", ["measure", scale]),
-                     ("survey", "survey_case.py", ["measure", scale])]
+                     ("survey", "survey_case.py", ["measure", scale]),
+                     ("plan", "plan_case.py", ["measure", scale])]
             if scale == "large":
                 cases.append(("api", "api_case.py", [url, scale]))
                 if db == "postgresql":  # the production set-up; SQLite is for one desk

@@ -97,6 +97,22 @@ PAGES: dict[str, Page] = {
     "plans:activity_detail": Page("activity"),
     "plans:workplan_detail": Page("plan"),
     "plans:workplan_export": Page("plan", extra={"fmt": "json"}),
+    # plans: planning (versions, review, drafting, the editor)
+    "plans:workplan_versions": Page("plan"),
+    "plans:workplan_diff": Page("plan"),
+    "plans:workplan_review": Page("plan"),
+    "plans:workplan_suggestions": Page("plan"),
+    "plans:workplan_step": Page("plan", kind="post", extra={"step": "save"}),
+    "plans:comment_add": Page("plan", kind="post"),
+    "plans:workplan_draft_next": Page("plan", kind="post"),
+    "plans:suggestions_accept_all": Page("plan", kind="post"),
+    "plans:suggestion_decide": Page("plan", kind="post"),
+    "plans:editor_step": Page("plan", kind="post", extra={"step": "move-action"}),
+    "plans:workplan_edit": Page("plan", kind="change"),
+    "plans:action_add": Page("plan", kind="change"),
+    "plans:action_edit": Page("plan", kind="change", extra={"code": "1-(a)"}),
+    "plans:activity_add": Page("plan", kind="change"),
+    "plans:activity_edit": Page("activity", kind="change"),
     # delivery: events
     "delivery:event_list": Page(),
     "delivery:event_create": Page(kind="change",
@@ -628,6 +644,9 @@ def post_data(name: str, world: World, variant: str | None) -> dict:
         "delivery:event_update": lambda: {"title": "Sneaked in", "version": event.version},
         "plans:workplan_import": lambda: {"office": office.pk, "file": SimpleUploadedFile(
             "plan.txt", ESA_PLAN.encode(), content_type="text/plain")},
+        "plans:workplan_step": lambda: {"note": "Sneaked in"},
+        "plans:comment_add": lambda: {"text": "Sneaked in"},
+        "plans:editor_step": lambda: {"code": "1-(b)", "direction": "up"},
         **_survey_post_data(objects, variant, office),
         "indicators:indicator_binding": lambda: {
             "measure": "events_held", "scope": "office", "direction": "decrease",

@@ -83,7 +83,9 @@ def test_failure_while_writing_leaves_the_database_unchanged(seed_plan, office, 
 BAD_INPUTS = {
     "empty": (b"", None, "empty"),
     "blank": (b"\n \n\t\n", None, "empty"),
-    "binary": (b"PK\x03\x04\x00\x00binary", 1, "binary"),
+    "binary": (b"\x89PNG\x1a\x00\x00binary", 1, "binary"),
+    # a zip is read as a Word document (.docx): this one is none
+    "zip, not Word": (b"PK\x03\x04\x00\x00binary", None, "not a Word document"),
     "undecodable": ("1. Pillar\n\na) Caf\u00e9 ok\tx\ty\n".encode() + b"\xff\xfe oops\n", 4,
                     "not valid UTF-8"),
     "not a plan": (b"Dear colleagues,\nplease find attached the minutes.\n", None,

@@ -64,9 +64,12 @@ class PlanUploadForm(forms.Form):
                                           .select_related("region").order_by("code"))
         limit = filesizeformat(settings.WORKPLAN_MAX_PLAN_UPLOAD)
         self.fields["file"].help_text = _(
-            "The published plan as UTF-8 text: action, activities and KPI cells separated by "
-            "tabs. At most %(limit)s.") % {"limit": limit}
-        self.fields["file"].widget.attrs["accept"] = ".txt,text/plain"
+            "The published plan as UTF-8 text (action, activities and KPI cells separated by "
+            "tabs), or the Word document (.docx) with its three-column table. At most "
+            "%(limit)s.") % {"limit": limit}
+        self.fields["file"].widget.attrs["accept"] = (
+            ".txt,text/plain,.docx,"
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         self.data_bytes: bytes | None = None
         self.report = None
 
@@ -114,3 +117,123 @@ class ConfirmImportForm(forms.Form):
         required=False,
         label=_("Archive the KPIs and actions listed above as leaving the plan, with their "
                 "recorded data (kept, read-only, no longer in the plan)"))
+
+
+# --- the plan editor ----------------------------------------------------------------------------
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rsp_choices(strategic_plan) -> list[tuple[str, str]]:
+    """``1.1.1`` (the objective) and ``1.1.1:2`` (its 2nd milestone), from the strategic plan:
+    an action cites only what the plan holds."""
+    if strategic_plan is None:
+        return []
+    from workplan.framework.models import Objective
+
+    choices = []
+    for objective in (Objective.objects.filter(strategic_plan=strategic_plan)
+                      .prefetch_related("milestones").order_by("sort_key")):
+        label = f"RSP {objective.code}" + (f" {objective.title}" if objective.title else "")
+        choices.append((objective.code, label))
+        for milestone in sorted(objective.milestones.all(), key=lambda m: m.number):
+            choices.append((f"{objective.code}:{milestone.number}",
+                            f"RSP {objective.code} – {ordinal(milestone.number)} milestone"))
+    return choices
+
+
+def rsp_initial(refs) -> list[str]:
+    out = []
+    for ref in refs:
+        out.append(ref.objective)
+        out += [f"{ref.objective}:{n}" for n in ref.milestones]
+    return out
+
+
+class PillarForm(forms.Form):
+    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=99)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    action_text = forms.CharField(label=_("Its first action"), widget=forms.Textarea(
+        attrs={"rows": 2}), help_text=_("A pillar holds at least one action."))
+
+
+class ActionForm(forms.Form):
+    """An action's text, RSP references (from the strategic plan), flags and KPIs."""
+
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=4000)
+    rsp_refs = forms.MultipleChoiceField(
+        label=_("RSP references"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Objectives and milestones of the strategic plan. Choosing a milestone "
+                    "cites its objective."))
+    rocb_specific = forms.BooleanField(label=_("An action of the office's own (not in the RSP)"),
+                                       required=False)
+    upon_request = forms.BooleanField(label=_("Upon request"), required=False)
+    kpis = forms.CharField(label=_("KPIs, one a line"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args, strategic_plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rsp_refs"].choices = rsp_choices(strategic_plan)
+
+    def references(self):
+        from .textplan.parser import RspRef
+
+        refs: dict[str, RspRef] = {}
+        for value in self.cleaned_data["rsp_refs"]:
+            code, _sep, number = value.partition(":")
+            ref = refs.setdefault(code, RspRef(code, []))
+            if number:
+                ref.milestones.append(int(number))
+        for ref in refs.values():
+            ref.milestones.sort()
+        return list(refs.values())
+
+    def kpi_lines(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["kpis"].splitlines() if line.strip()]
+
+
+class ActivityForm(forms.Form):
+    """An activity: title; kind and members (left empty: as the title says); the actions
+    listing it and those its See-also names."""
+
+    title = forms.CharField(label=_("Title"), max_length=1000,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    members = forms.MultipleChoiceField(
+        label=_("Beneficiary members"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Leave empty to read them from the title (\"... for Fiji and Tonga\")."))
+    listed_in = forms.MultipleChoiceField(label=_("Listed under"),
+                                          widget=forms.SelectMultiple(attrs={"size": 8}))
+    see_also = forms.MultipleChoiceField(label=_("See also"), required=False,
+                                         widget=forms.SelectMultiple(attrs={"size": 8}))
+
+    def __init__(self, *args, codes=(), members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("As the title says")), *Activity.Kind.choices]
+        self.fields["members"].choices = [(m.iso3, m.name) for m in members]
+        self.fields["listed_in"].choices = [(c, c) for c in codes]
+        self.fields["see_also"].choices = [(c, c) for c in codes]
+
+
+class TargetsForm(forms.Form):
+    """The year's target (and baseline) of each current KPI of an action."""
+
+    def __init__(self, *args, indicators=(), targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = targets or {}
+        self.indicators = list(indicators)
+        for indicator in self.indicators:
+            found = targets.get(indicator.pk)
+            self.fields[f"target_{indicator.pk}"] = forms.DecimalField(
+                label=_("Target: %(kpi)s") % {"kpi": indicator.text}, required=False,
+                max_digits=12, decimal_places=2, min_value=0,
+                initial=found.target if found else None)
+            self.fields[f"baseline_{indicator.pk}"] = forms.DecimalField(
+                label=_("Baseline: %(kpi)s") % {"kpi": indicator.text}, required=False,
+                max_digits=12, decimal_places=2, initial=found.baseline if found else None)

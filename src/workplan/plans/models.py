@@ -6,13 +6,24 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from workplan.core.access import RestrictedQuerySet
 from workplan.core.models import TimeStampedModel
 
 from .querysets import ActionQuerySet, ActivityQuerySet, WorkPlanQuerySet
 
 
 class WorkPlan(TimeStampedModel):
-    """One office's plan for one fiscal year (1 July - 30 June for the WCO offices)."""
+    """One office's plan for one fiscal year (1 July - 30 June for the WCO offices).
+
+    Its life cycle: draft -> in review -> adopted; an adopted plan is revised by opening
+    revision n (with its reason), which goes through draft and review again and is adopted
+    as "revised". Each step keeps the plan as it then stood (``PlanRevision``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        ADOPTED = "adopted", _("Adopted")
+        REVISED = "revised", _("Adopted, revised")
 
     office = models.ForeignKey("directory.Office", on_delete=models.PROTECT,
                                related_name="work_plans", verbose_name=_("office"))
@@ -25,6 +36,16 @@ class WorkPlan(TimeStampedModel):
     source_name = models.CharField(_("source file"), max_length=300, blank=True)
     source_sha256 = models.CharField(_("source checksum"), max_length=64, blank=True)
     warnings = models.JSONField(_("import warnings"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ADOPTED,
+        help_text=_("A plan imported from its published text is adopted; a plan drafted in "
+                    "Workplan starts as a draft."))
+    revision = models.PositiveSmallIntegerField(
+        _("revision"), default=0, help_text=_("0 for the plan as first adopted; n for its "
+                                              "n-th revision."))
+    revision_reason = models.TextField(_("reason for the revision"), blank=True)
+    drafted_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("drafted from"))
     history = HistoricalRecords()
     office_path = "office"
 
@@ -42,6 +63,15 @@ class WorkPlan(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("plans:workplan_detail", args=[self.office.code, self.period])
+
+    @property
+    def editable(self) -> bool:
+        """Staff edit a draft or a plan in review; an adopted plan changes by a revision."""
+        return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW)
+
+    @property
+    def in_force(self) -> bool:
+        return self.status in (self.Status.ADOPTED, self.Status.REVISED)
 
 
 class Pillar(TimeStampedModel):
@@ -234,3 +264,110 @@ class ImportRun(TimeStampedModel):
 
     def __str__(self):
         return f"{self.source_name} ({self.get_outcome_display()})"
+
+
+class PlanRevision(models.Model):
+    """The whole plan as it stood at one step of its life (Wagtail's ``Revision``): the
+    canonical JSON of ``snapshot``, so any two versions can be compared and shown again."""
+
+    class Event(models.TextChoices):
+        IMPORTED = "imported", _("Imported")
+        DRAFTED = "drafted", _("Drafted from the previous plan")
+        SAVED = "saved", _("Saved as a version")
+        SUBMITTED = "submitted", _("Sent for review")
+        CHANGES_REQUESTED = "changes_requested", _("Returned to draft")
+        ADOPTED = "adopted", _("Adopted")
+        REVISION_OPENED = "revision_opened", _("Revision opened")
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="revisions",
+                                  verbose_name=_("work plan"))
+    number = models.PositiveIntegerField(_("version"))
+    event = models.CharField(_("event"), max_length=20, choices=Event.choices)
+    status = models.CharField(_("status"), max_length=10, choices=WorkPlan.Status.choices)
+    revision = models.PositiveSmallIntegerField(_("revision"), default=0)
+    reason = models.TextField(_("reason or note"), blank=True)
+    content = models.JSONField(_("the plan (canonical JSON)"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+", verbose_name=_("by"))
+    created = models.DateTimeField(_("at"), auto_now_add=True)
+    office_path = "work_plan__office"
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["work_plan", "number"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [models.UniqueConstraint(fields=["work_plan", "number"],
+                                               name="unique_plan_version")]
+
+    def __str__(self):
+        return f"{self.work_plan} v{self.number} ({self.get_event_display()})"
+
+
+class PlanComment(TimeStampedModel):
+    """A remark on an action (or the whole plan) while the plan is in review, by office staff
+    or a focal point of the region. The action's code is kept should the action go."""
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="comments",
+                                  verbose_name=_("work plan"))
+    action = models.ForeignKey(Action, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="comments", verbose_name=_("action"))
+    action_code = models.CharField(_("action"), max_length=10, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="+", verbose_name=_("author"))
+    text = models.TextField(_("comment"), max_length=4000)
+    revision = models.PositiveSmallIntegerField(_("revision"), default=0)
+    office_path = "work_plan__office"
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["work_plan", "created", "pk"]
+        verbose_name = _("plan comment")
+        verbose_name_plural = _("plan comments")
+
+    def __str__(self):
+        return f"{self.action_code or self.work_plan}: {self.text[:60]}"
+
+
+class PlanSuggestion(TimeStampedModel):
+    """Something drafting the next plan proposes; staff accept it (it enters the draft) or
+    drop it. ``payload`` holds what accepting writes (an activity listing, a target)."""
+
+    class Kind(models.TextChoices):
+        STANDING = "standing", _("Standing task carried over")
+        UNDELIVERED = "undelivered", _("Planned activity not delivered")
+        REQUEST = "request", _("Accepted request not yet scheduled")
+        NEED = "need", _("Members' need not covered")
+        TARGET = "target", _("Target from this year's actuals")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DROPPED = "dropped", _("Dropped")
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE,
+                                  related_name="suggestions", verbose_name=_("work plan"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    action_code = models.CharField(_("action"), max_length=10)
+    title = models.TextField(_("suggestion"))
+    reason = models.TextField(_("why"))
+    payload = models.JSONField(default=dict, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    office_path = "work_plan__office"
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["work_plan", "position", "pk"]
+        verbose_name = _("plan suggestion")
+        verbose_name_plural = _("plan suggestions")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title[:60]}"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from workplan.core.access import RestrictedQuerySet
+from workplan.core.access import VIEW, WIDE_ROLES, RestrictedQuerySet, office_ids
 
 # "1-(a)", "1-a", "1a", "1 (aa)": what people type for an action code.
 _CODE = re.compile(r"^\s*(\d{1,3})\s*[-\u2013]?\s*\(?\s*([a-z]{1,2})\s*\)?\s*$", re.I)
@@ -27,6 +27,15 @@ def _count_of(model, fk: str):
 
 
 class WorkPlanQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = VIEW):
+        """As every model, and a draft only for those who see the office wide (admins, staff,
+        viewers): focal points and experts see plans once they are in review or adopted."""
+        qs = super().restrict(user, action)
+        wide = office_ids(user, action, roles=WIDE_ROLES)
+        if wide is None:
+            return qs
+        return qs.filter(Q(office_id__in=wide) | ~Q(status="draft"))
+
     def with_counts(self):
         """``action_count`` and ``activity_count``, one correlated subquery each (a join of
         both would multiply actions by activities)."""

@@ -18,7 +18,7 @@ from workplan.framework.models import Milestone, Objective, StrategicPlan
 from workplan.indicators.binding import apply as bind_indicator
 from workplan.indicators.models import Indicator
 
-from . import reimport
+from . import reimport, wordplan
 from .models import (
     Action,
     ActionActivity,
@@ -112,9 +112,25 @@ class ImportReport:
 
 
 def read_plan(data: bytes, office: Office, *, period: str | None = None) -> PlanDocument:
-    """Parse and assemble without touching the database (beyond reading members)."""
-    text = decode(data)
-    parsed = parse(text)
+    """Parse and assemble without touching the database (beyond reading members). A Word
+    document (.docx) is read as the text layout (``wordplan``) by the same parser; its
+    messages name the table and row instead of a line."""
+    if wordplan.is_docx(data) or wordplan.is_old_doc(data):
+        word = wordplan.read_docx(data)
+        text = word.text
+        try:
+            parsed = parse(text)
+        except PlanSyntaxError as exc:
+            place = word.place(exc.line)
+            raise PlanImportError(None, f"{place}: {exc.message}" if place
+                                  else exc.message) from None
+        for action in parsed.actions:  # text lines mean nothing in a Word document
+            action.line = 0
+            for listing in action.listings:
+                listing.line = 0
+    else:
+        text = decode(data)
+        parsed = parse(text)
     check_office(parsed.title, office, text)
     if period:
         parsed.period = period
@@ -214,6 +230,9 @@ def import_plan(data: bytes, office: Office, *, source_name: str = "", user=None
             counts=report.counts, changes=changes,
             warnings=[{**w.as_dict(), "line": w.line} for w in document.warnings],
         )
+        from .lifecycle import record_version
+
+        record_version(work_plan, "imported", user=user, reason=source_name[:300])
     report.work_plan = work_plan
     return report
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from workplan.core.access import ADMINISTER, VIEW, office_ids
+from workplan.core.access import ADMINISTER, CHANGE, VIEW, can, office_ids
 from workplan.directory.models import Office
 from workplan.indicators.models import Indicator
 
@@ -64,6 +64,7 @@ def workplan_detail(request, office_code: str, period: str):
         "form": form,
         "filtered": bool(filters),
         "exports": [(fmt, EXPORT_LABELS.get(fmt, fmt)) for fmt in FORMATS],
+        "may_change": can(request.user, CHANGE, plan.office_id),
     }
     if request.htmx and request.htmx.target == "plan-content":
         return render(request, "plans/_plan_content.html", context)
