@@ -42,6 +42,10 @@ SECRET_URLS = (
     # The survey respondent's link (surveys/views/respond.py): docs/surveys.md "Tokens".
     SecretURL("surveys:respond", ("token",),
               re.compile(rf"/surveys/r/(?P<secret>{_SEGMENT})")),
+    # An office invitation's set-password link (core/office.py): whoever holds it opens the
+    # account with the invitation's role.
+    SecretURL("core:invitation_accept", ("token",),
+              re.compile(rf"/invitation/(?P<secret>{_SEGMENT})")),
     # django.contrib.auth's password reset link; its view swaps the token for "set-password"
     # at once, which is not a secret.
     SecretURL("password_reset_confirm", ("uidb64", "token"),
