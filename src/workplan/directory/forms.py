@@ -34,14 +34,12 @@ class NamesField(forms.CharField):
 
 
 class PartnerForm(FieldErrors, forms.ModelForm):
+    website = forms.URLField(label=gettext_lazy("website"), required=False, max_length=200,
+                             assume_scheme="https")
+
     class Meta:
         model = Partner
         fields = ["name", "acronym", "kind", "country", "website"]
-        field_classes = {"website": forms.URLField}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["website"].assume_scheme = "https"
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
