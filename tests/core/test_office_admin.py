@@ -50,7 +50,7 @@ def test_admin_invites_a_new_address_and_the_link_opens_the_account_once(
 
     client.logout()
     page = client.get(url)
-    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
     assert "Asia/Pacific Regional Office" in page.content.decode()
     refused = client.post(url, {"new_password1": "short", "new_password2": "short"})
     assert refused.status_code == 400

@@ -30,6 +30,10 @@ from . import services
 from .access import ADMINISTER
 from .models import Membership, OfficeInvitation, Role
 
+# The link's token never leaves the site in a Referer header. Not "no-referrer": browsers then
+# send "Origin: null" with the form, which Django's CSRF check rightly refuses.
+REFERRER_POLICY = "same-origin"
+
 
 class FieldErrors:
     """``form.has_field_errors`` for the shared error summary (indicators/_form_errors.html)."""
@@ -336,7 +340,7 @@ def invitation_accept(request, token):
     except services.InvitationError as error:
         response = render(request, "core/office/invitation_invalid.html",
                           {"error": str(error)}, status=404)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = REFERRER_POLICY
         return response
     prospective = get_user_model()(username=invitation.email, email=invitation.email)
     form = AcceptForm(prospective, request.POST if request.method == "POST" else None)
@@ -359,7 +363,7 @@ def invitation_accept(request, token):
         status = 400
     response = render(request, "core/office/invitation_accept.html",
                       {"invitation": invitation, "form": form}, status=status)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = REFERRER_POLICY
     return response
 
 
