@@ -12,6 +12,8 @@ one of the office that is not theirs ("office") and one of another office in ano
                     their own, where the page is ``narrow``); others a 404
     kind "change":  a form for those who may change the subject (admin, staff); others 404
     kind "post":    POST only: a GET is a 405 whoever asks
+    kind "administer": a form for the admins of the subject's office (or region) only; a
+                    ``shared`` subject (a partner, an instrument) is every office admin's
     anonymous:      a redirect to the sign-in page, always
     superuser:      everything
 """
@@ -70,6 +72,7 @@ class Page:
     ok: frozenset = frozenset({200})
     extra: dict = field(default_factory=dict)  # fixed parameters (e.g. an export format)
     public: bool = False  # no sign-in (a survey link): everyone, even anonymous, gets ``ok``
+    shared: bool = False  # shared reference data: the same object for every variant
 
 
 def roles(*names):
@@ -85,9 +88,26 @@ PAGES: dict[str, Page] = {
     "core:token_create": Page(kind="change", roles=roles(
         "superuser", "admin", "staff", "viewer", "focal_point", "expert", "other_staff")),
     "core:token_revoke": Page(kind="post"),
+    # core: office administration (office admins; operators for every office)
+    "core:office_list": Page(roles=roles("superuser", "admin")),
+    "core:office_admin": Page("office", kind="administer"),
+    "core:office_invite": Page("office", kind="administer"),
+    "core:office_settings": Page("office", kind="administer"),
+    "core:membership_update": Page("membership", kind="administer"),
+    "core:membership_revoke": Page("membership", kind="post"),
+    "core:invitation_revoke": Page("office_invitation", kind="post"),
+    "core:invitation_accept": Page("invite_link", public=True),
     # directory, framework (regional reference data)
     "directory:member_list": Page(),
     "directory:member_detail": Page("member"),
+    "directory:member_update": Page("member", kind="administer"),
+    "directory:group_list": Page(),
+    "directory:group_create": Page(kind="change", roles=roles("superuser", "admin")),
+    "directory:group_update": Page("member_group", kind="administer"),
+    "directory:partner_list": Page(),
+    "directory:partner_create": Page(kind="change", roles=roles("superuser", "admin")),
+    "directory:partner_update": Page("partner", kind="administer", shared=True),
+    "directory:person_detail": Page("person", narrow=OWN),
     "framework:strategicplan_detail": Page("strategic_plan"),
     "framework:objective_detail": Page("objective"),
     # plans
@@ -173,6 +193,7 @@ PAGES: dict[str, Page] = {
     "indicators:adoption_record": Page("adoption", kind="post"),
     "indicators:instrument_list": Page(),
     "indicators:instrument_create": Page(kind="change", roles=roles("superuser", "admin")),
+    "indicators:instrument_update": Page("instrument", kind="administer", shared=True),
     # surveys: staff pages (office-wide roles); focal points answer the needs assessment
     "surveys:survey_list": Page(),
     "surveys:survey_create": Page(kind="change",
@@ -281,6 +302,12 @@ def _kwargs(subject, obj) -> dict:
         return {"token": obj.raw_token}
     if subject == "adoption":
         return {"iso3": obj.member.iso3, "code": obj.instrument.code}
+    if subject == "office":
+        return {"office_code": obj.code}
+    if subject == "instrument":
+        return {"code": obj.code}
+    if subject == "invite_link":
+        return {"token": obj.raw_token}
     return {"pk": obj.pk}
 
 
@@ -353,6 +380,7 @@ def world(office, seed_plan, other_office, django_user_model, settings, tmp_path
     surveys = _survey_world(office, other_office, own_event, office_event, outside_event, lao)
     registrations = _registration_world(own_event, office_event, outside_event, lao)
     publications = _publication_world(office, other_office, lao, ken)
+    administration = _administration_world(office, other_office, users, ken)
     indicators = _indicator_world(seed_plan, esa_plan, users["staff"], (lao, vnm, ken))
 
     rsp = seed_plan.strategic_plan
@@ -388,6 +416,7 @@ def world(office, seed_plan, other_office, django_user_model, settings, tmp_path
         **registrations,
         **indicators,
         **publications,
+        **administration,
     }
     for subject, variants in objects.items():
         for variant, obj in variants.items():
@@ -471,6 +500,42 @@ def _publication_world(office, other_office, lao, ken) -> dict:
                             "outside": add(other_office, "article", ken)}}
 
 
+def _administration_world(office, other_office, users, ken) -> dict:
+    """What the office administration pages take: offices, roles, invitations (their links
+    kept here, as only the e-mails carry them), member groups, a partner, an instrument."""
+    from workplan.core.services import invite
+    from workplan.directory.models import MemberGroup
+    from workplan.indicators.models import Instrument
+
+    def invitation(owner, email):
+        found, raw = invite(owner, email, "staff")
+        found.raw_token = raw
+        return found
+
+    invitations = {"own": invitation(office, "own-invite@customs.example"),
+                   "office": invitation(office, "office-invite@customs.example"),
+                   "outside": invitation(other_office, "esa-invite@customs.example")}
+    esa_group = MemberGroup.objects.create(region=other_office.region, name="East Africa")
+    esa_group.members.set([ken])
+    partner = Partner.objects.get(acronym="OCO")
+    rkc = Instrument.objects.get(code="rkc")
+    return {
+        "office": {"own": office, "office": office, "outside": other_office},
+        "membership": {"own": users["viewer"].memberships.get(),
+                       "office": users["expert"].memberships.get(),
+                       "outside": users["other_staff"].memberships.get()},
+        "office_invitation": invitations,
+        "invite_link": invitations,
+        "member_group": {"own": MemberGroup.objects.get(region=office.region,
+                                                        name="Pacific Islands"),
+                         "office": MemberGroup.objects.get(region=office.region,
+                                                           name="All Countries"),
+                         "outside": esa_group},
+        "partner": {"own": partner, "office": partner, "outside": partner},
+        "instrument": {"own": rkc, "office": rkc, "outside": rkc},
+    }
+
+
 def _indicator_world(seed_plan, esa_plan, staff, members) -> dict:
     """KPIs (the office's manual 3-(d), the other office's only one), a submitted value of
     each, and a recorded RKC status of each member (the focal point's own, another of the
@@ -520,6 +585,10 @@ def expected_get(page: Page, role: str, variant: str | None) -> frozenset:
         return frozenset({405})
     if role == "superuser":
         return page.ok
+    if page.kind == "administer":
+        if page.shared or variant != "outside":
+            return page.ok if role == "admin" else frozenset({404})
+        return frozenset({404})  # other_staff is staff of the other office, not its admin
     if page.subject is None:
         allowed = page.roles is None or role in page.roles
         return page.ok if allowed else frozenset({404})
@@ -561,7 +630,7 @@ class _Probe:
     """Stands in for an object when checking which parameters a subject fills."""
 
     pk = iso3 = event_id = 1
-    raw_token = "x"
+    raw_token = code = "x"
     period = "2024-2025"
 
     class office:  # noqa: N801
@@ -661,6 +730,19 @@ def post_data(name: str, world: World, variant: str | None) -> dict:
                                                "evidence": "Sneaked in"},
         "indicators:instrument_create": lambda: {"code": "sneaked", "name": "Sneaked in",
                                                  "kind": "tool", "top_status_label": "used"},
+        "core:office_invite": lambda: {"email": "sneak@example.org", "role": "staff"},
+        "core:office_settings": lambda: {"name": "Sneaked in", "short_name": "Sneak",
+                                         "fiscal_year_start_month": 7},
+        "core:membership_update": lambda: {"role": "staff"},
+        "directory:member_update": lambda: {"aliases": "Sneaked in", "sub_region": "X"},
+        "directory:group_create": lambda: {"name": "Sneaked in",
+                                           "members": [objects["member"]["own"].pk]},
+        "directory:group_update": lambda: {"name": "Sneaked in",
+                                           "members": [objects["member"]["own"].pk]},
+        "directory:partner_create": lambda: {"name": "Sneaked in", "kind": "donor"},
+        "directory:partner_update": lambda: {"name": "Sneaked in", "kind": "donor"},
+        "indicators:instrument_update": lambda: {"name": "Sneaked in", "kind": "tool",
+                                                 "top_status_label": "used"},
         "reports:publication_create": lambda: {"office": office.pk, "kind": "newsletter",
                                                "title": "Sneaked in", "date": "2024-10-01"},
         "reports:publication_update": lambda: {

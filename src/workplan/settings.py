@@ -345,7 +345,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Workplan API",
     "DESCRIPTION": "Plans, events, participants, KPIs and surveys of a WCO regional "
-                   "capacity-building office. See docs/api.md.",
+                   "capacity-building office. Every request carries a personal token "
+                   "(Authorization: Token …), created on the “API tokens” page of the "
+                   "account menu; it sees what its owner sees.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

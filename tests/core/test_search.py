@@ -1,4 +1,5 @@
-"""Search across the user's plans: actions (text, code) and activities (title)."""
+"""Search across the office's records: people, partners, events, requests, publications,
+actions (text, code) and activities (title)."""
 
 import pytest
 from django.urls import reverse
@@ -11,8 +12,9 @@ from workplan.plans.textplan.synthetic import scaled_plan_text
 pytestmark = pytest.mark.django_db
 
 URL = "/search/"
-# session, user, the user's office roles, actions, activities
-SEARCH_QUERIES = 5
+# session, user, the user's office roles, then one per kind: people, partners, events,
+# requests, publications, actions, activities
+SEARCH_QUERIES = 10
 
 
 @pytest.fixture(autouse=True)
@@ -75,14 +77,14 @@ def test_htmx_gets_the_results_only(signed_in, seed_plan):
 
 def test_too_short_and_unmatched_queries(signed_in, seed_plan):
     assert "Type at least 2 characters" in signed_in.get(URL, {"q": "a"}).content.decode()
-    assert "Nothing in your plans matches" in signed_in.get(
+    assert "Nothing you may see matches" in signed_in.get(
         URL, {"q": "zebra crossing"}).content.decode()
 
 
 def test_user_without_a_role_finds_nothing(client, make_user, seed_plan):
     client.force_login(make_user(None))
     page = client.get(URL, {"q": "risk"}).content.decode()
-    assert "Nothing in your plans matches" in page
+    assert "Nothing you may see matches" in page
     assert "/plans/actions/" not in page and "/plans/activities/" not in page
 
 

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 # session, user, the user's office roles, the latest plans, the members with their counts.
 MEMBER_LIST_QUERIES = 5
 # session, user, roles, the member, its groups, its activities (with plans), their actions,
-# the RSP references (with objectives) of those actions.
-MEMBER_DETAIL_QUERIES = 8
+# the RSP references (with objectives) of those actions, the member's people (a page an
+# office admin opens asks one more: whether they may edit the member's names).
+MEMBER_DETAIL_QUERIES = 9
 
 AEO = "National workshop on AEO for Lao People's Dem. Rep., Vanuatu, and Vietnam"
 CITES = "National workshop to enhance the capacity to enforce CITES for Lao People's Dem. Rep."

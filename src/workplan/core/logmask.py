@@ -48,6 +48,10 @@ SECRET_URLS = (
               re.compile(rf"/registration/r/(?P<secret>{_SEGMENT})")),
     SecretURL("registration:ticket", ("token",),
               re.compile(rf"/registration/t/(?P<secret>{_SEGMENT})")),
+    # An office invitation's set-password link (core/office.py): whoever holds it opens the
+    # account with the invitation's role.
+    SecretURL("core:invitation_accept", ("token",),
+              re.compile(rf"/invitation/(?P<secret>{_SEGMENT})")),
     # django.contrib.auth's password reset link; its view swaps the token for "set-password"
     # at once, which is not a secret.
     SecretURL("password_reset_confirm", ("uidb64", "token"),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .access import RestrictedQuerySet
 
@@ -52,6 +53,7 @@ class Membership(TimeStampedModel):
         related_name="focal_points", verbose_name=_("member"),
         help_text=_("For member focal points: the administration they speak for."),
     )
+    history = HistoricalRecords()
     office_path = "office"
 
     class Meta:
@@ -63,6 +65,67 @@ class Membership(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} ({self.office})"
+
+
+class OfficeInvitationQuerySet(RestrictedQuerySet):
+    def pending(self, now=None):
+        """Invitations that can still be accepted: neither accepted, revoked nor expired."""
+        from django.utils import timezone
+
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True,
+                           expires_at__gt=now or timezone.now())
+
+
+class OfficeInvitation(TimeStampedModel):
+    """An invitation to hold a role in an office, sent by e-mail to someone with no account.
+
+    The e-mail carries a one-time link to set a password (``core.office.invitation_accept``);
+    only the SHA-256 of its token is stored (``token_hash``), as for survey links, and the link
+    expires (``expires_at``). Inviting the same address again replaces the token and the
+    expiry. Accepting creates the account and gives the role (``core.services``).
+    """
+
+    office = models.ForeignKey("directory.Office", on_delete=models.CASCADE,
+                               related_name="invitations", verbose_name=_("office"))
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    member = models.ForeignKey("directory.Member", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name=_("member"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("invited by"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("account"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+    office_path = "office"
+
+    objects = OfficeInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [models.Index(fields=["office", "email"])]
+
+    def __str__(self):
+        return f"{self.email} – {self.get_role_display()} ({self.office})"
+
+    def state(self, now=None) -> str:
+        """"accepted", "revoked", "expired" or "pending"."""
+        from django.utils import timezone
+
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= (now or timezone.now()):
+            return "expired"
+        return "pending"
 
 
 class ApiTokenQuerySet(models.QuerySet):

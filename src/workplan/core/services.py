@@ -106,3 +106,171 @@ def revoke_role(user, office) -> Membership:
     current.delete()
     _forget_memberships(user)
     return current
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+INVITATION_DAYS = 14
+INVITATION_TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 bits
+
+
+class InvitationError(ValueError):
+    """An invitation that is refused or can no longer be used; nothing was changed.
+
+    ``existing_user`` is set when the address already belongs to an account: that account can
+    be given the role directly instead (``assign_role``)."""
+
+    def __init__(self, message, *, existing_user=None):
+        super().__init__(message)
+        self.existing_user = existing_user
+
+
+def invitation_token_hash(raw: str) -> str:
+    """What is stored of an invitation link's token: its SHA-256, hex (as for survey links)."""
+    import hashlib
+
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def account_for_email(email: str):
+    """The active or inactive account whose e-mail or user name is ``email`` (any case), or
+    None: one address, one account."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    User = get_user_model()
+    return (User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
+            .order_by("pk").first())
+
+
+def check_invite(office, email: str, role: str, *, member=None):
+    """What ``invite`` would refuse, without changing anything (``InvitationError`` or
+    ``RoleError``); returns the member the role keeps."""
+    existing = account_for_email(email)
+    if existing is not None:
+        raise InvitationError(
+            _("%(email)s already has an account (%(user)s): give that account the role "
+              "instead of inviting the address.") % {"email": email,
+                                                     "user": existing.get_username()},
+            existing_user=existing)
+    # A new account holds no role yet: only the role and member are checked.
+    return check_assign(None, office, role, member=member)
+
+
+@transaction.atomic
+def invite(office, email: str, role: str, *, member=None, invited_by=None):
+    """Invite ``email`` to hold ``role`` in ``office``; returns (invitation, raw token).
+
+    The raw token is for the e-mail only (``send_invitation``): it is stored hashed. A pending
+    invitation of the same address to the same office is replaced, its old link stops working
+    and the new one is valid for ``INVITATION_DAYS`` days. An address that already has an
+    account is refused (``InvitationError.existing_user``): that account gets the role
+    directly."""
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+
+    from .models import OfficeInvitation
+
+    office = _lock_office(office)
+    email = email.strip()
+    member = check_invite(office, email, role, member=member)
+    raw = secrets.token_urlsafe(INVITATION_TOKEN_BYTES)
+    now = timezone.now()
+    invitation = (OfficeInvitation.objects.pending(now)
+                  .filter(office=office, email__iexact=email).first()
+                  or OfficeInvitation(office=office, email=email))
+    invitation.role, invitation.member, invitation.invited_by = role, member, invited_by
+    invitation.token_hash = invitation_token_hash(raw)
+    invitation.expires_at = now + dt.timedelta(days=INVITATION_DAYS)
+    invitation.save()
+    return invitation, raw
+
+
+def send_invitation(invitation, url: str) -> None:
+    """E-mail the set-password link once the invitation is saved (after the transaction
+    commits: an invitation rolled back sends nothing). Sent through Django's mail backend."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.utils import formats
+
+    office = invitation.office
+    inviter = invitation.invited_by
+    lines = [
+        _("You are invited to Workplan, the work-plan system of %(office)s, as %(role)s.")
+        % {"office": office.name, "role": invitation.get_role_display()},
+        "",
+        _("Choose your password here to open your account (the link works once, until "
+          "%(date)s):") % {"date": formats.date_format(invitation.expires_at, "DATE_FORMAT")},
+        url,
+        "",
+    ]
+    if inviter is not None:
+        lines.append(_("Invited by %(name)s.")
+                     % {"name": inviter.get_full_name() or inviter.get_username()})
+    message = EmailMessage(
+        subject=_("Your Workplan account at %(office)s") % {"office": office.short_name
+                                                             or office.name},
+        body="\n".join(lines), from_email=settings.DEFAULT_FROM_EMAIL, to=[invitation.email])
+    transaction.on_commit(message.send)
+
+
+def find_invitation(raw: str):
+    """The pending invitation whose link carries ``raw``, or ``InvitationError``."""
+    from .models import OfficeInvitation
+
+    invitation = (OfficeInvitation.objects.select_related("office", "member")
+                  .filter(token_hash=invitation_token_hash(raw or "")).first())
+    state = invitation.state() if invitation is not None else None
+    if state == "pending":
+        return invitation
+    messages = {
+        None: _("This invitation link is not valid. Ask the office's admin for a new one."),
+        "accepted": _("This invitation was already used: sign in with the password you "
+                      "chose."),
+        "revoked": _("This invitation was withdrawn. Ask the office's admin for a new one."),
+        "expired": _("This invitation has expired. Ask the office's admin to invite you "
+                     "again."),
+    }
+    raise InvitationError(messages[state])
+
+
+@transaction.atomic
+def accept_invitation(raw: str, *, password: str, first_name: str = "", last_name: str = ""):
+    """Create the invited account with ``password`` and give it the invitation's role, once.
+
+    Refused (``InvitationError``, nothing changed) when the link is unknown, used, withdrawn
+    or expired, or when the address got an account meanwhile."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from .models import OfficeInvitation
+
+    found = find_invitation(raw)
+    invitation = OfficeInvitation.objects.select_for_update().get(pk=found.pk)
+    if invitation.state() != "pending":
+        raise InvitationError(_("This invitation was already used: sign in with the "
+                                "password you chose."))
+    if account_for_email(invitation.email) is not None:
+        raise InvitationError(_("%(email)s has an account already: sign in with it, or ask "
+                                "the office's admin.") % {"email": invitation.email})
+    user = get_user_model().objects.create_user(
+        invitation.email, email=invitation.email, password=password,
+        first_name=first_name.strip()[:150], last_name=last_name.strip()[:150])
+    assign_role(user, invitation.office, invitation.role, member=invitation.member)
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "modified"])
+    return user
+
+
+def revoke_invitation(invitation):
+    """Withdraw a pending invitation: its link stops working at once."""
+    from django.utils import timezone
+
+    if invitation.state() != "pending":
+        raise InvitationError(_("The invitation of %(email)s is no longer pending.")
+                              % {"email": invitation.email})
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "modified"])
+    return invitation

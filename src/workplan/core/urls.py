@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tokens, views, years  # noqa: F401  (years registers ``fiscal_year``)
+from . import office, tokens, views, years  # noqa: F401  (years registers ``fiscal_year``)
 
 app_name = "core"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     *tokens.urlpatterns,
+    *office.urlpatterns,
 ]

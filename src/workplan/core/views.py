@@ -5,13 +5,10 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
-from .access import VIEW
-
 # The first of these URL names that exists is the home page; until then a placeholder renders.
 HOME_URL_NAMES = ("plans:workplan_list", "plans:plan_list", "plans:index")
 
 SEARCH_MIN_LENGTH = 2
-SEARCH_LIMIT = 50
 
 
 @login_required
@@ -27,27 +24,21 @@ def home(request):
 @login_required
 @require_GET
 def search(request):
-    """Actions (text, code) and activities (title) of the user's plans; htmx gets the results
-    only, as the user types."""
-    from workplan.plans.models import Action, Activity
+    """The office's records that match the words typed: people, partners, events, requests,
+    publications, actions and activities (core.search: one query per kind, each scoped by
+    ``restrict``); htmx gets the results only, as the user types."""
+    from .search import LIMIT, search_records
 
     query = request.GET.get("q", "").strip()[:200]
-    actions = activities = []
-    if len(query) >= SEARCH_MIN_LENGTH:
-        # One more row than shown tells whether there are more.
-        actions = list(Action.objects.restrict(request.user, VIEW).current().search(query)
-                       .for_search()[:SEARCH_LIMIT + 1])
-        activities = list(Activity.objects.restrict(request.user, VIEW).search(query)
-                          .for_search()[:SEARCH_LIMIT + 1])
+    searched = len(query) >= SEARCH_MIN_LENGTH
+    sections = search_records(request.user, query) if searched else []
     context = {
         "query": query,
-        "searched": len(query) >= SEARCH_MIN_LENGTH,
+        "searched": searched,
         "min_length": SEARCH_MIN_LENGTH,
-        "limit": SEARCH_LIMIT,
-        "actions": actions[:SEARCH_LIMIT],
-        "more_actions": len(actions) > SEARCH_LIMIT,
-        "activities": activities[:SEARCH_LIMIT],
-        "more_activities": len(activities) > SEARCH_LIMIT,
+        "limit": LIMIT,
+        "sections": sections,
+        "found": sum(len(section.rows) for section in sections),
     }
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "core/_search_results.html", context)

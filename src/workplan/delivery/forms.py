@@ -215,7 +215,7 @@ class EventPartnerForm(forms.Form):
 class FundingForm(forms.ModelForm):
     amount = forms.DecimalField(
         label=_("Amount"), max_digits=14, decimal_places=2, min_value=0,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "autocomplete": "off"}),
         error_messages={
             "invalid": _("Enter the amount as a number, e.g. 12500 or 12500.50."),
             "min_value": _("The amount cannot be negative."),

@@ -247,6 +247,17 @@ class Event(VersionedModel):
     def get_absolute_url(self):
         return reverse("delivery:event_detail", args=[self.pk])
 
+    @property
+    def place(self) -> str:
+        """Where it was held, for people: "Suva, Fiji" (the host member's name for its own
+        country, when the host is loaded), else the recorded ISO code."""
+        country = self.country
+        host = self.host_member if self.host_member_id and "host_member" in \
+            self._state.fields_cache else None
+        if country and host is not None and host.iso3 == country:
+            country = host.name
+        return ", ".join(part for part in (self.city, country) if part)
+
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The event ends before it starts.")})

@@ -184,6 +184,17 @@ class EventQuerySet(RestrictedQuerySet):
         return (self.select_related("office", "host_member", "activity")
                 .prefetch_related("beneficiaries").with_headcount())
 
+    def delivery_of(self, *, action=None, activity=None):
+        """The events that deliver an action (the events serving it) or an activity, held
+        and to come (cancelled ones left out), newest first, each with its headcount."""
+        events = self.exclude(status="cancelled")
+        if action is not None:
+            events = events.filter(actions=action)
+        if activity is not None:
+            events = events.filter(activity=activity)
+        return (events.select_related("host_member").with_headcount()
+                .order_by("-start_date", "-pk"))
+
     def for_page(self):
         """One event with what its page shows of it: office, host, activity and plan, then
         beneficiaries, actions served, partners with roles and attachments (5 queries)."""

@@ -108,6 +108,7 @@ class MemberGroup(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
     members = models.ManyToManyField(Member, related_name="groups", verbose_name=_("members"))
+    history = HistoricalRecords(m2m_fields=[members])
     region_path = "region"
 
     class Meta:

@@ -1,12 +1,22 @@
 """Views of the directory app (thin: logic lives in services.py / querysets.py)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
+from workplan.core.access import ADMINISTER, CHANGE, VIEW, can, office_ids
 from workplan.plans.models import Activity, WorkPlan
 
-from .models import Member
+from .forms import MemberGroupForm, MemberNamesForm, PartnerForm
+from .models import Member, MemberGroup, Partner, Person, Region
 from .querysets import group_by_plan_and_actions, latest_plans, planned_for
+
+MEMBER_PEOPLE = 100  # people listed on a member's page (search finds the others)
+PERSON_ROWS = 200  # participations shown on a person's page (the newest)
 
 
 @login_required
@@ -30,7 +40,131 @@ def member_detail(request, iso3):
         Member.objects.restrict(request.user).with_groups(), iso3=iso3.upper()
     )
     activities = planned_for(Activity.objects.restrict(request.user), member)
+    people = list(Person.objects.restrict(request.user, VIEW).filter(member=member)
+                  .only("pk", "full_name", "position").order_by("full_name")[:MEMBER_PEOPLE + 1])
     return render(request, "directory/member_detail.html", {
         "member": member,
         "plans": group_by_plan_and_actions(activities),
+        "people": people[:MEMBER_PEOPLE],
+        "more_people": len(people) > MEMBER_PEOPLE,
+        "may_edit": Member.objects.restrict(request.user, ADMINISTER)
+        .filter(pk=member.pk).exists(),
     })
+
+
+# --- a person's page ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def person_detail(request, pk):
+    """A person, their participations and deployments: what the user may see of them (a focal
+    point their member's people, an expert themselves; events of the offices the user sees)."""
+    from workplan.delivery.models import Participation
+
+    person = get_object_or_404(
+        Person.objects.restrict(request.user, VIEW)
+        .select_related("office", "member", "partner", "user"), pk=pk)
+    participations = list(
+        Participation.objects.restrict(request.user, VIEW).filter(person=person)
+        .select_related("event__office", "event__host_member", "member")
+        .order_by("-event__start_date", "-event__pk")[:PERSON_ROWS + 1])
+    accreditations = list(person.accreditations.restrict(request.user, VIEW)
+                          .order_by("-accredited_on"))
+    shown = participations[:PERSON_ROWS]
+    return render(request, "directory/person_detail.html", {
+        "person": person,
+        "deployments": [p for p in shown if p.role == "expert"],
+        "participations": [p for p in shown if p.role != "expert"],
+        "more": len(participations) > PERSON_ROWS,
+        "accreditations": accreditations,
+        # the office's staff keep the record: merge a duplicate, export or erase it
+        "may_keep": can(request.user, CHANGE, person.office_id),
+    })
+
+
+# --- office administration: partners, members' names, member groups -------------------------------
+
+
+def administers_any(user) -> bool:
+    """An office admin (of any office) or an operator: who keeps shared reference data."""
+    ids = office_ids(user, ADMINISTER)
+    return ids is None or bool(ids)
+
+
+@login_required
+@require_GET
+def partner_list(request):
+    partners = Partner.objects.restrict(request.user, VIEW).order_by("name")
+    return render(request, "directory/partner_list.html", {
+        "partners": partners, "may_edit": administers_any(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, pk=None):
+    """Add a partner, or correct one (office admins; partners are shared by every office)."""
+    if not administers_any(request.user):
+        raise Http404
+    partner = get_object_or_404(Partner, pk=pk) if pk is not None else None
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("The partner “%(name)s” was saved.") % {"name": saved})
+        return redirect(reverse("directory:partner_list") + f"#partner-{saved.pk}")
+    return render(request, "directory/partner_form.html", {"form": form, "partner": partner},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_update(request, iso3):
+    """A member's other names, sub-region and island status: admins of an office of the
+    member's region (``Member.objects.restrict(user, ADMINISTER)``)."""
+    member = get_object_or_404(Member.objects.restrict(request.user, ADMINISTER),
+                               iso3=iso3.upper())
+    form = MemberNamesForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The names of %(member)s were saved.")
+                         % {"member": member.name})
+        return redirect("directory:member_detail", iso3=member.iso3)
+    return render(request, "directory/member_form.html", {"form": form, "member": member},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def group_list(request):
+    groups = (MemberGroup.objects.restrict(request.user, VIEW).select_related("region")
+              .prefetch_related("members").order_by("region__name", "name"))
+    editable = set(MemberGroup.objects.restrict(request.user, ADMINISTER)
+                   .values_list("region_id", flat=True).distinct())
+    regions = list(Region.objects.restrict(request.user, ADMINISTER).order_by("name"))
+    return render(request, "directory/group_list.html", {
+        "groups": groups, "editable_regions": editable, "regions": regions})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request, pk=None):
+    """Add or change a member group of a region the user administers an office of."""
+    if pk is None:
+        regions = Region.objects.restrict(request.user, ADMINISTER)
+        region = get_object_or_404(regions, code=request.GET.get("region", "")) \
+            if request.GET.get("region") else regions.order_by("name").first()
+        if region is None:
+            raise Http404
+        group = None
+    else:
+        group = get_object_or_404(MemberGroup.objects.restrict(request.user, ADMINISTER)
+                                  .select_related("region"), pk=pk)
+        region = group.region
+    form = MemberGroupForm(request.POST or None, instance=group, region=region)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("The group “%(name)s” was saved.") % {"name": saved.name})
+        return redirect(reverse("directory:group_list") + f"#group-{saved.pk}")
+    return render(request, "directory/group_form.html",
+                  {"form": form, "group": group, "region": region},
+                  status=400 if form.errors else 200)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -97,6 +98,8 @@ def action_detail(request, pk: int):
         "plan": action.work_plan,
         "archived_kpis": list(Indicator.objects.filter(action=action).archived()
                               .order_by("archived_at", "position")),
+        "kpi_rows": _kpi_progress(action),
+        **_delivery(request.user, action=action),
     })
 
 
@@ -112,7 +115,43 @@ def activity_detail(request, pk: int):
         "activity": activity,
         "plan": activity.work_plan,
         "links": explain_links(activity),
+        **_delivery(request.user, activity=activity),
     })
+
+
+DELIVERY_ROWS = 100  # events and requests listed on an action's or activity's page
+
+
+def _delivery(user, *, action=None, activity=None) -> dict:
+    """The events (held, to come) and requests of an action or activity that the user may
+    see: two queries, bounded; counts are the figure definitions' (``with_headcount``)."""
+    from workplan.delivery.models import Event, Request
+    from workplan.delivery.querysets import HELD
+
+    events = list(Event.objects.restrict(user, VIEW)
+                  .delivery_of(action=action, activity=activity)[:DELIVERY_ROWS + 1])
+    requests = Request.objects.restrict(user, VIEW).for_list()
+    requests = (requests.filter(Q(action=action) | Q(activity__action_links__action=action))
+                .distinct() if action is not None else requests.filter(activity=activity))
+    requests = list(requests.order_by("-pk")[:DELIVERY_ROWS + 1])
+    shown = events[:DELIVERY_ROWS]
+    return {
+        "events_held": [e for e in shown if e.status == HELD],
+        "events_to_come": [e for e in shown if e.status != HELD],
+        "more_events": len(events) > DELIVERY_ROWS,
+        "requests": requests[:DELIVERY_ROWS],
+        "more_requests": len(requests) > DELIVERY_ROWS,
+    }
+
+
+def _kpi_progress(action) -> list:
+    """The action's KPIs in its plan's year: actual against target, as the IPTT computes
+    them (``indicators.iptt.compute``, never recounted here)."""
+    from workplan.indicators.iptt import compute
+
+    current = Indicator.objects.filter(action=action).current()
+    return [(row.indicator, row.columns["FY"]) for row in
+            compute(action.work_plan, indicators=current).rows]
 
 
 @login_required

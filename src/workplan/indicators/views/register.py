@@ -226,6 +226,29 @@ def instrument_create(request):
                   status=400 if form.errors else 200)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def instrument_update(request, code):
+    """Correct an instrument (office admins; the code stays, KPI settings name it)."""
+    if not may_add_instruments(request.user):
+        raise Http404
+    instrument = get_object_or_404(Instrument, code=code)
+    bound = request.POST.copy() if request.method == "POST" else None
+    if bound is not None:
+        bound["code"] = instrument.code
+    form = InstrumentForm(bound, instance=instrument)
+    form.fields["code"].disabled = True
+    if bound is not None and form.is_valid():
+        saved = form.save(commit=False)
+        saved._change_reason = "changed by an office admin"
+        saved.save()
+        messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
+        return redirect(reverse("indicators:instrument_list") + f"#instrument-{saved.code}")
+    return render(request, "indicators/instrument_form.html",
+                  {"form": form, "instrument": instrument},
+                  status=400 if form.errors else 200)
+
+
 urlpatterns = [
     path("register/", adoption_register, name="adoption_register"),
     path("register.xlsx", adoption_register_xlsx, name="adoption_register_xlsx"),
@@ -233,4 +256,5 @@ urlpatterns = [
     path("register/<str:iso3>/<slug:code>/record/", adoption_record, name="adoption_record"),
     path("instruments/", instrument_list, name="instrument_list"),
     path("instruments/new/", instrument_create, name="instrument_create"),
+    path("instruments/<slug:code>/edit/", instrument_update, name="instrument_update"),
 ]
