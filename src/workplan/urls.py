@@ -24,6 +24,7 @@ APP_URLS = [
     ("delivery/", "workplan.delivery"),
     ("surveys/", "workplan.surveys"),
     ("reports/", "workplan.reports"),
+    ("notifications/", "workplan.notifications"),
 ]
 
 urlpatterns = [

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from workplan.core.concurrency import save_versioned
 from workplan.core.uploads import sizes
+from workplan.notifications import tell
 
 from .models import Attachment, Event, EventAction, Request, RequestStep
 
@@ -44,6 +45,7 @@ def file_request(*, office, member, topic: str, user=None, action=None, activity
         filed_by=user if user and user.pk else None)
     RequestStep.objects.create(request=request, status=request.status, by=request.filed_by,
                                note=_("Filed"))
+    tell.request_filed(request, actor=user)
     return request
 
 
@@ -63,6 +65,7 @@ def move_request(request: Request, target: str, *, user=None, note: str = "",
     save_versioned(request, request.version if expected_version is None else expected_version)
     RequestStep.objects.create(request=request, status=target,
                                by=user if user and user.pk else None, note=note)
+    tell.request_moved(request, target, actor=user)
     return request
 
 
@@ -315,7 +318,7 @@ class ParticipationError(ValueError):
 
 @transaction.atomic
 def add_participation(event: Event, person=None, *, role: str = "participant",
-                      attended: bool = True, new_person: dict | None = None):
+                      attended: bool = True, new_person: dict | None = None, user=None):
     """Register a known person, or a new one (``new_person``: Person fields), at the event."""
     from workplan.directory.models import Person
 
@@ -328,8 +331,11 @@ def add_participation(event: Event, person=None, *, role: str = "participant",
     elif Participation.objects.filter(event=event, person=person).exists():
         raise ParticipationError(_("%(name)s is already registered for this event.")
                                  % {"name": person.full_name})
-    return Participation.objects.create(event=event, person=person, role=role,
-                                        attended=attended, member=person.member)
+    participation = Participation.objects.create(event=event, person=person, role=role,
+                                                 attended=attended, member=person.member)
+    if role == Participation.Role.EXPERT:
+        tell.expert_deployed(participation, actor=user)
+    return participation
 
 
 def remove_participation(participation) -> None:

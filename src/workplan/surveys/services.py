@@ -295,10 +295,15 @@ def move_survey(survey, target: str, *, user=None, today: dt.date | None = None)
         survey.closed_at = None
     else:
         survey.closed_at = now
+    first_opening = target == Survey.Status.OPEN and survey.status == Survey.Status.DRAFT
     survey.status = target
     # Under the lock, so no conflict; but a new version: an edit form opened before (on a
     # draft, say) is now stale.
     save_versioned(survey, survey.version, fields=["status", "opened_at", "closed_at"])
+    if first_opening:
+        from workplan.notifications import tell
+
+        tell.survey_opened(survey, actor=user)
     return survey
 
 

@@ -494,7 +494,7 @@ def participation_add(request, pk: int):
         try:
             participation = services.add_participation(
                 event, form.cleaned_data["person"], role=form.cleaned_data["role"],
-                attended=form.cleaned_data["attended"])
+                attended=form.cleaned_data["attended"], user=request.user)
         except services.ParticipationError as error:
             messages.error(request, str(error))
             return redirect(page)
@@ -504,7 +504,7 @@ def participation_add(request, pk: int):
             return _participants_page(request, event, new_form=new_form)
         participation = services.add_participation(
             event, role=new_form.cleaned_data["role"], attended=new_form.cleaned_data["attended"],
-            new_person=new_form.person_fields())
+            new_person=new_form.person_fields(), user=request.user)
     messages.success(request, _("%(name)s was added as %(role)s.") % {
         "name": participation.person.full_name,
         "role": participation.get_role_display().lower()})
