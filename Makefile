@@ -31,9 +31,11 @@ $(TEST_STAMP): $(BASE_STAMP) requirements/test.lock
 	$(BIN)/pip install --require-hashes -r requirements/test.lock
 	@touch $@
 
+# The development server and the task worker (e-mail of notifications and survey links) beside
+# it; `workplan serve` starts the worker and ends it with the server.
 run: $(BASE_STAMP)
 	$(BIN)/workplan setup
-	$(BIN)/workplan runserver 127.0.0.1:8000
+	$(BIN)/workplan serve --bind 127.0.0.1:8000
 
 test: $(TEST_STAMP)
 	$(BIN)/python tools/run_tests.py $(ARGS)
