@@ -179,7 +179,8 @@ def schedule_as_new_event(req: Request, *, user=None, expected_version: int | No
     """Record a new event from ``req`` and schedule the request as it, in one transaction: a
     request still "received" is accepted on the way (both steps recorded). A request scheduled
     meanwhile (by someone else, in another tab) is refused and nothing is written."""
-    req = Request.objects.select_for_update().select_related("event", "member").get(pk=req.pk)
+    req = (Request.objects.select_for_update(of=("self",)).select_related("event", "member")
+           .get(pk=req.pk))
     if expected_version is not None and req.version != expected_version:
         from workplan.core.concurrency import EditConflict, stale_message
 

@@ -45,8 +45,8 @@ def _error_text(error: Exception) -> str:
 def send_notification(notification_id: int, attempt: int = 1) -> str:
     """E-mail one notification to its user."""
     with transaction.atomic():
-        item = (Notification.objects.select_for_update().select_related("user", "office")
-                .filter(pk=notification_id).first())
+        item = (Notification.objects.select_for_update(of=("self",))
+                .select_related("user", "office").filter(pk=notification_id).first())
         if item is None or item.email_state != Notification.EmailState.QUEUED:
             return "nothing to send"
         lines = [item.text, ""]
@@ -83,7 +83,8 @@ def send_notification(notification_id: int, attempt: int = 1) -> str:
 def send_digest(user_id: int, attempt: int = 1) -> str:
     """One e-mail with every notice of the user waiting for the daily digest."""
     with transaction.atomic():
-        items = list(Notification.objects.select_for_update().select_related("user")
+        items = list(Notification.objects.select_for_update(of=("self",))
+                     .select_related("user", "office")
                      .filter(user_id=user_id, email_state=Notification.EmailState.DIGEST)
                      .order_by("created", "pk"))
         if not items or not items[0].user.email:
