@@ -44,9 +44,11 @@ $(NPM_STAMP): $(VALIDATORS)/package.json $(VALIDATORS)/package-lock.json
 	else echo "npm not found: the standards' validators (tools/validators) will be skipped;" \
 		"install nodejs, npm and a Java runtime to run them (.ci/run does)"; fi
 
+# The development server and the task worker (e-mail of notifications and survey links) beside
+# it; `workplan serve` starts the worker and ends it with the server.
 run: $(BASE_STAMP)
 	$(BIN)/workplan setup
-	$(BIN)/workplan runserver 127.0.0.1:8000
+	$(BIN)/workplan serve --bind 127.0.0.1:8000
 
 test: $(TEST_STAMP)
 	$(BIN)/python tools/run_tests.py $(ARGS)

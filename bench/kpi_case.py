@@ -188,6 +188,22 @@ def measure(scale: str) -> None:
                 "median_ms": median, "queries": len(captured), "floor_ms": floors[page],
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                                      / 1024, 1)}))
+    # The staff home: what needs doing across every event, request, survey and KPI value of
+    # the office (a fixed number of queries; core/homes.py).
+    client = Client()
+    client.force_login(users["staff"])
+
+    def home(client=client):
+        response = client.get(reverse("core:home"), HTTP_HOST="127.0.0.1")
+        assert response.status_code == 200, response.status_code
+
+    median = timed(home, RUNS)
+    with CaptureQueriesContext(connection) as captured:
+        home()
+    print(json.dumps({
+        "name": "home (staff)", "scale": scale, "median_ms": median,
+        "queries": len(captured), "floor_ms": None,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 
 
 if __name__ == "__main__":

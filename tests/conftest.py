@@ -153,3 +153,11 @@ def editors(make_user):
     """Two office staff who edit the same record at once (the concurrent-edit tests)."""
     return (make_user(Role.STAFF, username="first-editor"),
             make_user(Role.STAFF, username="second-editor"))
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks (e-mail) run inside the test, at once, instead of waiting for a
+    worker (django-tasks' ImmediateBackend). A task enqueued on commit runs when the test
+    executes its on-commit callbacks (``django_capture_on_commit_callbacks(execute=True)``)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -81,7 +81,7 @@ def roles(*names):
 
 PAGES: dict[str, Page] = {
     # core
-    "core:home": Page(ok=frozenset({302})),
+    "core:home": Page(),
     "core:search": Page(),
     # core: one's own API tokens (everyone signed in; a token of someone else is a 404)
     "core:token_list": Page(),
@@ -97,6 +97,16 @@ PAGES: dict[str, Page] = {
     "core:membership_revoke": Page("membership", kind="post"),
     "core:invitation_revoke": Page("office_invitation", kind="post"),
     "core:invitation_accept": Page("invite_link", public=True),
+    # notifications: one's own (everyone signed in; another's is a 404), failed sends (admins)
+    "notifications:notification_list": Page(),
+    "notifications:notification_bell": Page(),
+    "notifications:notification_open": Page(kind="post", extra={"pk": 1}),
+    "notifications:notification_read_all": Page(kind="change", ok=frozenset({405}), roles=roles(
+        "superuser", "admin", "staff", "viewer", "focal_point", "expert", "other_staff")),
+    "notifications:preference_edit": Page(kind="change", roles=roles(
+        "superuser", "admin", "staff", "viewer", "focal_point", "expert", "other_staff")),
+    "notifications:failure_list": Page(roles=roles("superuser", "admin")),
+    "notifications:failure_resolve": Page(kind="post", extra={"pk": 1}),
     # directory, framework (regional reference data)
     "directory:member_list": Page(),
     "directory:member_detail": Page("member"),
@@ -791,7 +801,6 @@ REFUSED_POSTERS = {
 # method): harmless, since they write nothing (the fingerprint below proves it), but they
 # should say 405 like the others (add @require_GET); then drop them from here.
 POST_ANSWERS = {
-    "core:home": frozenset({302, 405}),
     "directory:member_list": frozenset({200, 405}),
     "directory:member_detail": frozenset({200, 404, 405}),
     "framework:strategicplan_detail": frozenset({200, 404, 405}),

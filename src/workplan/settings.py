@@ -26,6 +26,8 @@ Environment:
     WORKPLAN_EMAIL_USE_TLS, WORKPLAN_FROM_EMAIL   the SMTP server (default localhost:25)
     WORKPLAN_LOG_LEVEL      default INFO
     WORKPLAN_SURVEY_IP_LIMIT  requests per client address to survey links in 10 minutes (300)
+    WORKPLAN_TASKS_BACKEND  where background tasks (e-mail) go: default the database, run by
+                            `workplan db_worker`; "immediate" runs them inside the request
 """
 
 import os
@@ -107,6 +109,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our own static files
+    "django_tasks",  # Django's Tasks API (backport): work that can wait, off the request
+    "django_tasks_db",  # ... its database backend and `db_worker`
     "workplan.core",
     "workplan.directory",
     "workplan.framework",
@@ -116,6 +120,7 @@ INSTALLED_APPS = [
     "workplan.surveys",
     "workplan.reports",
     "workplan.registration",
+    "workplan.notifications",
 ]
 
 MIDDLEWARE = [
@@ -318,6 +323,19 @@ WORKPLAN_BASE_URL = os.environ.get("WORKPLAN_BASE_URL", "").strip() or (
     and ALLOWED_HOSTS[0] not in {"localhost", "127.0.0.1", "[::1]", "testserver", "*"}
     and not ALLOWED_HOSTS[0].startswith(".")
     else "http://127.0.0.1:8000")
+
+# --- Background tasks -------------------------------------------------------------------------
+
+# E-mail (notifications, survey links) is sent by tasks of Django's Tasks API (the django-tasks
+# backport): queued in the database and run by `workplan db_worker`, which `make run` and
+# `workplan serve --prod` start. WORKPLAN_TASKS_BACKEND names another backend (an RQ or Celery
+# one, docs/deployment.md); "immediate" runs each task at once, inside the request (a trial
+# without a worker).
+_TASKS_BACKEND = os.environ.get("WORKPLAN_TASKS_BACKEND", "").strip()
+TASKS = {"default": {"BACKEND": {
+    "": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}.get(_TASKS_BACKEND, _TASKS_BACKEND)}}
 
 # --- API --------------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ APP_URLS = [
     ("surveys/", "workplan.surveys"),
     ("reports/", "workplan.reports"),
     ("registration/", "workplan.registration"),
+    ("notifications/", "workplan.notifications"),
 ]
 
 urlpatterns = [

@@ -137,8 +137,11 @@ def test_focal_point_files_a_request_and_staff_accept_it(page, browser, live_ser
     assert (req.member, req.status, req.filed_by.username) == (lao, "received", "lao-focal")
     assert page.locator("h1").inner_text().strip() == topic
     assert page.locator(".detail-header .badge").inner_text().strip() == "Received"
-    # The focal point may withdraw it, not accept it.
-    assert page.get_by_role("button", name="Mark as withdrawn").is_visible()
+    # The focal point may withdraw it, not accept it; withdrawing is behind a disclosure, not
+    # the page's main button on a request just filed.
+    assert page.get_by_role("button", name="Mark as withdrawn").count() == 1
+    assert not page.get_by_role("button", name="Mark as withdrawn").is_visible()
+    assert page.get_by_role("link", name="File another request").is_visible()
     assert page.get_by_role("button", name="Mark as accepted").count() == 0
     shot(page, "journey-request-2-filed")
 

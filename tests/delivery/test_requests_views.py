@@ -192,7 +192,8 @@ def test_request_page_shows_the_life_cycle(as_staff, staff, lao_request):
     assert "Received" in page and "Accepted" in page and "Fits action 1-(a)" in page
     assert f"by {staff.username}" in page and "Filed" in page
     assert "Schedule as this event" not in page  # no event of the member yet
-    assert "first record the event" in page
+    assert "No recorded event for Lao" in page
+    assert f"/delivery/events/new/?request={lao_request.pk}" in page  # "Schedule as a new event"
 
 
 def test_focal_point_cannot_accept(as_focal, lao_request):
@@ -321,3 +322,61 @@ def test_request_page_query_count_does_not_grow(as_staff, office, staff, demo,
         RequestStep.objects.create(request=delivered, status="delivered", by=staff, note="x")
     Event.objects.filter(host_member=accepted.member).update(status="planned")
     check()
+
+
+# --- a request scheduled as a new event, in one step ------------------------------------------
+
+
+def test_schedule_as_a_new_event_prefills_the_form_and_links_both(as_staff, staff, office, lao,
+                                                                   lao_request):
+    page = text(as_staff.get(lao_request.get_absolute_url()))
+    create = reverse("delivery:event_create") + f"?request={lao_request.pk}"
+    assert "Schedule as a new event" in page and create in page
+    form = as_staff.get(create).context["form"]
+    assert form.initial["title"] == "Risk management workshop"
+    assert form.initial["host_member"] == lao.pk and form.initial["beneficiaries"] == [lao.pk]
+    assert (form.initial["start_date"], form.initial["end_date"]) == (
+        dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    response = as_staff.post(reverse("delivery:event_create"), {
+        "request": lao_request.pk, "office": office.pk, "title": "Risk management, Vientiane",
+        "kind": "workshop", "level": "national", "office_role": "organised",
+        "status": "planned", "mode": "in_person", "start_date": "2025-03-10",
+        "end_date": "2025-03-13", "host_member": lao.pk, "beneficiaries": [lao.pk],
+        "country": "LAO"}, follow=True)
+    assert "the request of Lao" in text(response)
+    lao_request.refresh_from_db()
+    event = Event.objects.get(title="Risk management, Vientiane")
+    assert lao_request.status == "scheduled" and lao_request.event == event
+    steps = list(RequestStep.objects.filter(request=lao_request).values_list("status", "by"))
+    assert steps == [("received", lao_request.filed_by_id), ("accepted", staff.pk),
+                     ("scheduled", staff.pk)]
+    # Scheduled twice: refused with a clear message, no second event.
+    again = as_staff.post(reverse("delivery:event_create"), {
+        "request": lao_request.pk, "office": office.pk, "title": "Second try",
+        "kind": "workshop", "level": "national", "office_role": "organised",
+        "status": "planned", "mode": "in_person", "start_date": "2025-03-10",
+        "end_date": "2025-03-13"}, follow=True)
+    assert "already scheduled as “Risk management, Vientiane”" in text(again)
+    assert not Event.objects.filter(title="Second try").exists()
+    assert "already scheduled" in text(as_staff.get(create, follow=True))
+
+
+def test_schedule_as_a_new_event_refused_midway_writes_nothing(staff, office, lao,
+                                                               lao_request):
+    from workplan.delivery.services import TransitionError, schedule_as_new_event
+
+    move_request(lao_request, "declined", user=staff)
+    with pytest.raises(TransitionError, match="declined cannot be scheduled"):
+        schedule_as_new_event(lao_request, user=staff, office=office, title="Nope",
+                              kind="workshop", level="national",
+                              start_date=dt.date(2025, 3, 1), end_date=dt.date(2025, 3, 2))
+    assert not Event.objects.filter(title="Nope").exists()
+
+
+def test_focal_points_cannot_schedule_and_see_withdraw_behind_a_disclosure(as_focal,
+                                                                           lao_request):
+    page = text(as_focal.get(lao_request.get_absolute_url()))
+    assert "Schedule as a new event" not in page and "File another request" in page
+    assert page.index("File another request") < page.index("Withdraw this request…")
+    create = reverse("delivery:event_create") + f"?request={lao_request.pk}"
+    assert as_focal.get(create).status_code == 404

@@ -155,6 +155,13 @@ def readings(office, plan, staff, today) -> dict[str, dict[str, object]]:
     found["events held"]["plan versus delivery, in parts"] = (
         year_held.for_activities + year_held.for_actions + year_held.other)
 
+    # the staff home's year at a glance
+    glance = client.get(reverse("core:home"), {"fy": FY}).context["glance"]
+    found["events held"]["home, year at a glance"] = glance.events_held
+    found["participants"]["home, year at a glance"] = glance.participants
+    found["women"]["home, year at a glance"] = glance.women
+    found["members reached"]["home, year at a glance"] = glance.members_reached
+
     # the events list (its pager count) and its rows
     response = client.get(reverse("delivery:event_list"), {"fy": FY, "status": "held"})
     found["events held"]["events list"] = response.context["page"].paginator.count

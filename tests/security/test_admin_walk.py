@@ -98,6 +98,14 @@ def walk_users(_module_world, django_db_blocker):
         Question.objects.order_by("pk").first().save()
         AccessAttempt.objects.create(username="walk-no-role", ip_address="192.0.2.1",
                                      user_agent="test", failures_since_start=1)
+        # A queued task of the database backend (django-tasks-db registers its results).
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        DBTaskResult.objects.create(
+            args_kwargs={"args": [1], "kwargs": {}}, backend_name="default",
+            task_path="workplan.notifications.tasks.send_notification",
+            queue_name="default", run_after=get_date_max(), exception_class_path="",
+            traceback="")
         AccessLog.objects.create(username="walk-no-role", ip_address="192.0.2.1",
                                  user_agent="test")
         AccessFailureLog.objects.create(username="walk-no-role", ip_address="192.0.2.1",

@@ -219,7 +219,8 @@ def test_edit_a_survey(as_staff, evaluation):
     assert not evaluation.anonymous  # fixed once opened (the field is disabled)
 
 
-def test_invite_send_and_remind_from_the_pages(as_staff, regional_event):
+def test_invite_send_and_remind_from_the_pages(as_staff, regional_event,
+                                                django_capture_on_commit_callbacks):
     survey, _ = services.create_event_survey(regional_event, "evaluation")
     add = reverse("surveys:invitation_add", args=[survey.pk])
     bad = as_staff.post(add, {"addresses": "ok@example.org\nnonsense"})
@@ -230,7 +231,12 @@ def test_invite_send_and_remind_from_the_pages(as_staff, regional_event):
     closed_send = as_staff.post(reverse("surveys:survey_send", args=[survey.pk]), follow=True)
     assert "not open yet" in text(closed_send) and not mail.outbox
     services.move_survey(survey, "open")
-    as_staff.post(reverse("surveys:survey_send", args=[survey.pk]))
+    # The page queues the links (a task of the worker's, after the commit): nothing is sent
+    # while the page answers.
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        sent = as_staff.post(reverse("surveys:survey_send", args=[survey.pk]), follow=True)
+    assert "Links are being sent to 7 people." in text(sent) and not mail.outbox
+    queued[0]()  # what the worker runs
     assert len(mail.outbox) == 7
     link = links_from_outbox()["ok@example.org"]
     assert link in mail.outbox[-1].body and "http://testserver/surveys/r/" in mail.outbox[-1].body
@@ -238,7 +244,8 @@ def test_invite_send_and_remind_from_the_pages(as_staff, regional_event):
     answer_all(survey, count=3)
     page = as_staff.get(reverse("surveys:survey_nonrespondents", args=[survey.pk]))
     assert "4 invitations not used" in text(page)
-    as_staff.post(reverse("surveys:survey_remind", args=[survey.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        as_staff.post(reverse("surveys:survey_remind", args=[survey.pk]))
     assert len(mail.outbox) == 4
     assert Invitation.objects.filter(reminded_at__isnull=False).count() == 4
 
@@ -437,7 +444,8 @@ def test_evaluation_overview(as_staff, evaluation, links, office, seed_plan,
 # --- follow-ups -------------------------------------------------------------------------------
 
 
-def test_followups_page_and_sending(as_staff, regional_event, make_user, client):
+def test_followups_page_and_sending(as_staff, regional_event, make_user, client,
+                                    django_capture_on_commit_callbacks):
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -448,7 +456,9 @@ def test_followups_page_and_sending(as_staff, regional_event, make_user, client)
     page = as_staff.get(reverse("surveys:followup_due"))
     assert page.context["due"][0].event == regional_event
     assert "Create and send" in text(page)
-    response = as_staff.post(reverse("surveys:followup_launch", args=[regional_event.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_staff.post(reverse("surveys:followup_launch",
+                                         args=[regional_event.pk]))
     survey = Survey.objects.get(kind="followup")
     assert response["Location"] == survey.get_absolute_url()
     assert survey.status == "open" and len(mail.outbox) == 6
@@ -504,3 +514,27 @@ def test_response_counts_on_the_survey(evaluation, links):
     survey = Survey.objects.with_counts().get(pk=evaluation.pk)
     assert (survey.response_count, survey.invitation_count, survey.responded_count) == (4, 6, 4)
     assert Response.objects.filter(survey=evaluation).by_member().count() == 2
+
+
+def test_links_the_mail_server_refuses_are_retried_then_listed_for_admins(
+        as_staff, regional_event, settings, make_user, client,
+        django_capture_on_commit_callbacks):
+    from workplan.notifications.models import SendFailure
+
+    survey, _ = services.create_event_survey(regional_event, "evaluation")
+    services.move_survey(survey, "open")
+    settings.EMAIL_BACKEND = "tests.notifications.test_notifications.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        as_staff.post(reverse("surveys:survey_send", args=[survey.pk]))
+    failures = SendFailure.objects.filter(url=survey.get_absolute_url())
+    assert failures.count() == 6 and {f.attempts for f in failures} == {4}
+    assert not survey.invitations.filter(last_sent_at__isnull=False).exists()  # unchanged
+    client.force_login(make_user("admin"))
+    page = text(client.get(reverse("notifications:failure_list")))
+    assert "Survey link: " + survey.title in page and "Connection refused" in page
+    # The mail server is back: sending again sends each link once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        as_staff.post(reverse("surveys:survey_send", args=[survey.pk]))
+        as_staff.post(reverse("surveys:survey_send", args=[survey.pk]))
+    assert len(mail.outbox) == 6

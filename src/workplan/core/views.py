@@ -1,24 +1,41 @@
 """Views of the core app (thin: logic lives in services.py / querysets.py)."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
-
-# The first of these URL names that exists is the home page; until then a placeholder renders.
-HOME_URL_NAMES = ("plans:workplan_list", "plans:plan_list", "plans:index")
 
 SEARCH_MIN_LENGTH = 2
 
 
 @login_required
+@require_GET
 def home(request):
-    for name in HOME_URL_NAMES:
-        try:
-            return redirect(reverse(name))
-        except NoReverseMatch:
-            continue
-    return render(request, "core/home.html")
+    """Each role's home: what needs doing today, each item a link to where it is done
+    (core/homes.py computes them); ``?fy=`` picks the year at a glance."""
+    from django.utils import timezone
+
+    from . import homes
+
+    user = request.user
+    today = timezone.localdate()
+    role = homes.role_of(user)
+    context = {"role": role, "today": today}
+    if role in ("staff", "viewer"):
+        office = homes._first_office(user)
+        year = homes.fiscal_year_of(office, today)
+        asked = request.GET.get("fy", "")
+        if asked.isdigit() and 1990 <= int(asked) <= 2100:
+            year = int(asked)
+        context["office"] = office
+        if office is not None:
+            context["glance"] = homes.glance(user, office, year)
+        if role == "staff":
+            context.update(homes.staff_home(user, today, office))
+    elif role == "focal_point":
+        context.update(homes.focal_point_home(user, today))
+    elif role == "expert":
+        context.update(homes.expert_home(user, today))
+    return render(request, "core/home.html", context)
 
 
 @login_required

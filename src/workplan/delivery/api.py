@@ -567,7 +567,7 @@ class ParticipationViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin,
         try:
             participation = services.add_participation(
                 data["event"], data["person"], role=data["role"], attended=data["attended"],
-                new_person=data.get("new_person"))
+                new_person=data.get("new_person"), user=request.user)
         except services.ParticipationError as error:
             raise serializers.ValidationError({"person": [str(error)]}) from None
         self.action = "retrieve"

@@ -431,10 +431,14 @@ def import_sheet(event, report: SheetReport, *, partial: bool = False) -> dict:
                 member=values["member"], partner=values["partner"],
                 position=values["position"], email=values["email"])
             created_people += 1
-        _participation, was_created = Participation.objects.update_or_create(
+        participation, was_created = Participation.objects.update_or_create(
             event=event, person=person,
             defaults={"role": values["role"], "attended": values["attended"],
                       "member": values["member"] or person.member})
+        if was_created and participation.role == Participation.Role.EXPERT:
+            from workplan.notifications import tell
+
+            tell.expert_deployed(participation)
         created += was_created
         updated += not was_created
     return {"people": created_people, "participations": created, "updated": updated,

@@ -73,6 +73,14 @@ class EventFilterSet(django_filters.FilterSet):
     partner = django_filters.ChoiceFilter(label=_("Partner"), method="filter_partner",
                                           empty_label=_("All partners"))
 
+    todo = django_filters.ChoiceFilter(label=_("To do"), method="filter_todo", choices=[
+        ("past_open", _("Past, still planned or confirmed")),
+        ("no_attendance", _("Held, no attendance recorded")),
+        ("no_summary", _("Held, no summary")),
+        ("no_evaluation", _("Held, no evaluation survey")),
+        ("next_30_days", _("In the next 30 days")),
+    ])
+
     class Meta:
         model = Event
         fields = ["q", "fy", "quarter", "kind", "level", "status", "member", "sub_region",
@@ -96,6 +104,11 @@ class EventFilterSet(django_filters.FilterSet):
             (str(p.pk), str(p)) for p in Partner.objects.restrict(user, VIEW).order_by("name")]
 
     # The fiscal year and its quarters follow each event's office (July for the WCO offices).
+
+    def filter_todo(self, queryset, name, value: str):
+        from django.utils import timezone
+
+        return queryset.todo(value, timezone.localdate())
 
     def filter_fiscal_year(self, queryset, name, value: str):
         return queryset.with_fiscal_year().filter(fy_start=int(value))

@@ -101,7 +101,66 @@ def headcount_annotations(path: str = "participations__") -> dict:
             "n_absent": count(absentee_q(path))}
 
 
+# --- what needs doing (each role's home; the event list's "to do" filter) -----------------------
+# One definition each, as a condition on Event, used by the home's counts and by the filtered
+# list they link to, so the two agree.
+
+OPEN_STATUSES = ("planned", "confirmed")
+EVALUATED_KINDS = ("workshop", "training", "accreditation", "conference")
+
+
+def past_not_closed_q(today) -> Q:
+    """Ended before ``today`` and still planned or confirmed: held or cancelled, say which."""
+    return Q(end_date__lt=today, status__in=OPEN_STATUSES)
+
+
+def missing_attendance_q() -> Q:
+    """Held, and nobody recorded at it."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Participation
+
+    return Q(status=HELD) & ~Q(Exists(Participation.objects.filter(event=OuterRef("pk"))))
+
+
+def missing_summary_q() -> Q:
+    """Held, and no summary for the annual report."""
+    return Q(status=HELD, summary="")
+
+
+def missing_evaluation_q() -> Q:
+    """A held workshop, training, accreditation workshop or conference with no evaluation
+    survey (missions and meetings are not evaluated by their participants)."""
+    from django.db.models import Exists, OuterRef
+
+    from workplan.surveys.models import Survey
+
+    return Q(status=HELD, kind__in=EVALUATED_KINDS) & ~Q(Exists(Survey.objects.filter(
+        event=OuterRef("pk"), kind="evaluation")))
+
+
+def upcoming_q(today, days: int = 30) -> Q:
+    """Not over yet and starting within ``days``: what the next weeks hold."""
+    import datetime as dt
+
+    return (Q(end_date__gte=today, start_date__lte=today + dt.timedelta(days=days))
+            & ~Q(status="cancelled"))
+
+
+TODO = {
+    "past_open": lambda today: past_not_closed_q(today),
+    "no_attendance": lambda today: missing_attendance_q(),
+    "no_summary": lambda today: missing_summary_q(),
+    "no_evaluation": lambda today: missing_evaluation_q(),
+    "next_30_days": lambda today: upcoming_q(today),
+}
+
+
 class RequestQuerySet(RestrictedQuerySet):
+    def to_answer(self):
+        """Requests received and not answered yet (accept or decline them)."""
+        return self.filter(status="received")
+
     def for_list(self):
         return self.select_related("member", "action", "activity", "office")
 
@@ -157,6 +216,21 @@ class EventQuerySet(RestrictedQuerySet):
         (an event's beneficiaries are the administrations it was for)."""
         return (self.held().filter(beneficiaries__isnull=False).order_by()
                 .values_list("beneficiaries", flat=True).distinct())
+
+    def todo(self, key: str, today):
+        """The events of one item of the home's "to do" (``TODO``)."""
+        return self.filter(TODO[key](today))
+
+    def todo_counts(self, today, first=None, last=None) -> dict[str, int]:
+        """How many events each item of ``TODO`` holds, in one query; the "missing" items
+        only among events starting between ``first`` and ``last`` (the fiscal year at work)
+        when given."""
+        year = Q(start_date__gte=first, start_date__lte=last) if first and last else Q()
+        counts = {}
+        for key, condition in TODO.items():
+            scope = year if key.startswith("no_") else Q()
+            counts[key] = Count("pk", filter=condition(today) & scope, distinct=True)
+        return self.order_by().aggregate(**counts)
 
     def overlapping(self, first, last):
         """Events with at least one day between ``first`` and ``last`` (inclusive)."""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from workplan.core.concurrency import save_versioned
 from workplan.core.uploads import sizes
+from workplan.notifications import tell
 
 from .models import Attachment, Event, EventAction, Request, RequestStep
 
@@ -44,6 +45,7 @@ def file_request(*, office, member, topic: str, user=None, action=None, activity
         filed_by=user if user and user.pk else None)
     RequestStep.objects.create(request=request, status=request.status, by=request.filed_by,
                                note=_("Filed"))
+    tell.request_filed(request, actor=user)
     return request
 
 
@@ -63,6 +65,7 @@ def move_request(request: Request, target: str, *, user=None, note: str = "",
     save_versioned(request, request.version if expected_version is None else expected_version)
     RequestStep.objects.create(request=request, status=target,
                                by=user if user and user.pk else None, note=note)
+    tell.request_moved(request, target, actor=user)
     return request
 
 
@@ -133,6 +136,62 @@ def move_event(event: Event, target: str, *, user=None,
             move_request(request, Request.Status.DELIVERED, user=user,
                          note=_("Event held"))
     return event
+
+
+def event_defaults_for_request(req: Request) -> dict:
+    """What an event scheduled from ``req`` starts with: the request's member (host of a
+    national event and its beneficiary), its activity (kind, level, title from the plan), the
+    actions it serves and the preferred dates. Staff check and complete it before saving."""
+    if req.activity is not None:
+        defaults = event_defaults_for(req.activity, req.member)
+        actions = list(req.activity.actions.all())
+    else:
+        defaults = {"title": req.topic, "kind": Event.Kind.WORKSHOP,
+                    "level": Event.Level.NATIONAL, "host_member": req.member,
+                    "beneficiaries": [req.member], "office_role": Event.OfficeRole.ORGANISED}
+        actions = []
+    if req.action is not None and req.action not in actions:
+        actions.append(req.action)
+    if req.member not in defaults["beneficiaries"]:
+        defaults["beneficiaries"] = [*defaults["beneficiaries"], req.member]
+    start = req.preferred_start
+    end = req.preferred_end or req.preferred_start
+    return {**defaults, "office": req.office, "activity": req.activity, "actions": actions,
+            "start_date": start, "end_date": end,
+            "country": req.member.iso3 if defaults["level"] == Event.Level.NATIONAL else ""}
+
+
+def check_schedulable(req: Request) -> None:
+    """Refuse, with the reason, a request that cannot be scheduled as a new event."""
+    if req.event_id is not None or req.status == Request.Status.SCHEDULED:
+        raise TransitionError(_(
+            "This request is already scheduled as “%(event)s”; it was not scheduled again.")
+            % {"event": req.event.title if req.event_id else "?"})
+    if req.status not in (Request.Status.RECEIVED, Request.Status.ACCEPTED):
+        raise TransitionError(_(
+            "A request that is %(status)s cannot be scheduled as an event.")
+            % {"status": req.get_status_display().lower()})
+
+
+@transaction.atomic
+def schedule_as_new_event(req: Request, *, user=None, expected_version: int | None = None,
+                          **event_fields) -> Event:
+    """Record a new event from ``req`` and schedule the request as it, in one transaction: a
+    request still "received" is accepted on the way (both steps recorded). A request scheduled
+    meanwhile (by someone else, in another tab) is refused and nothing is written."""
+    req = (Request.objects.select_for_update(of=("self",)).select_related("event", "member")
+           .get(pk=req.pk))
+    if expected_version is not None and req.version != expected_version:
+        from workplan.core.concurrency import EditConflict, stale_message
+
+        raise EditConflict(req, stale_message(req))
+    check_schedulable(req)
+    event = record_event(user=user, **event_fields)
+    if req.status == Request.Status.RECEIVED:
+        req = move_request(req, Request.Status.ACCEPTED, user=user,
+                           note=_("Accepted when scheduled as a new event"))
+    return move_request(req, Request.Status.SCHEDULED, user=user, event=event,
+                        note=_("Scheduled as a new event")).event
 
 
 # --- attachments ------------------------------------------------------------------------------
@@ -260,7 +319,7 @@ class ParticipationError(ValueError):
 
 @transaction.atomic
 def add_participation(event: Event, person=None, *, role: str = "participant",
-                      attended: bool = True, new_person: dict | None = None):
+                      attended: bool = True, new_person: dict | None = None, user=None):
     """Register a known person, or a new one (``new_person``: Person fields), at the event."""
     from workplan.directory.models import Person
 
@@ -273,8 +332,11 @@ def add_participation(event: Event, person=None, *, role: str = "participant",
     elif Participation.objects.filter(event=event, person=person).exists():
         raise ParticipationError(_("%(name)s is already registered for this event.")
                                  % {"name": person.full_name})
-    return Participation.objects.create(event=event, person=person, role=role,
-                                        attended=attended, member=person.member)
+    participation = Participation.objects.create(event=event, person=person, role=role,
+                                                 attended=attended, member=person.member)
+    if role == Participation.Role.EXPERT:
+        tell.expert_deployed(participation, actor=user)
+    return participation
 
 
 def remove_participation(participation) -> None:

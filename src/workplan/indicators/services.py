@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workplan.core.concurrency import save_versioned
+from workplan.notifications import tell
 
 from .binding import apply as apply_rules
 from .measures import registry
@@ -129,7 +130,10 @@ def add_value(indicator, *, user, on, value: Decimal, description: str, evidence
                  entered_by=user,
                  status=Value.Status.SUBMITTED if submit else Value.Status.DRAFT)
     item.full_clean()
-    item.save()
+    with transaction.atomic():
+        item.save()
+        if submit:
+            tell.value_moved(item, Value.Status.SUBMITTED, actor=user)
     return item
 
 
@@ -153,6 +157,7 @@ def review_value(item, *, user, to: str, note: str = ""):
         item.reviewed_by, item.reviewed_at, item.review_note = user, timezone.now(), note
     item.status = to
     item.save()
+    tell.value_moved(item, to, actor=user)
     return item
 
 

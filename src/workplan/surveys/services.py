@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -295,10 +296,15 @@ def move_survey(survey, target: str, *, user=None, today: dt.date | None = None)
         survey.closed_at = None
     else:
         survey.closed_at = now
+    first_opening = target == Survey.Status.OPEN and survey.status == Survey.Status.DRAFT
     survey.status = target
     # Under the lock, so no conflict; but a new version: an edit form opened before (on a
     # draft, say) is now stale.
     save_versioned(survey, survey.version, fields=["status", "opened_at", "closed_at"])
+    if first_opening:
+        from workplan.notifications import tell
+
+        tell.survey_opened(survey, actor=user)
     return survey
 
 
@@ -473,6 +479,27 @@ def send_invitations(survey, *, base_url: str | None = None, reminder: bool = Fa
     return report
 
 
+def queue_invitations(survey, *, base_url: str | None = None, reminder: bool = False,
+                      today: dt.date | None = None) -> int:
+    """Queue the sending of the links (``send_invitations`` run by the task worker once the
+    current transaction commits): refused at once, saying why, when the survey is not open.
+    Returns how many people the links (or reminders) are for."""
+    from .tasks import send_survey_links
+
+    refusal = survey.refusal(today)
+    if refusal is not None:
+        raise SurveyError(_("Links are sent for an open survey: %(reason)s")
+                          % {"reason": refusal[1]})
+    targets = survey.invitations.all()
+    targets = (targets.pending().filter(last_sent_at__isnull=False) if reminder
+               else targets.unsent())
+    count = targets.count()
+    if count:
+        transaction.on_commit(partial(send_survey_links.enqueue, survey.pk,
+                                      base_url or default_base_url(), reminder))
+    return count
+
+
 def find_invitation(raw: str):
     """The invitation whose current or previous link carries ``raw`` (None if unknown)."""
     if not raw or len(raw) > 200:
@@ -552,10 +579,11 @@ def follow_ups(events, *, today: dt.date | None = None, window_months: int | Non
 
 
 def launch_follow_up(event, *, base_url: str | None = None, user=None,
-                     today: dt.date | None = None, open_days: int = 30,
-                     ) -> tuple[Survey, SendReport]:
+                     today: dt.date | None = None, open_days: int = 30, queue: bool = False,
+                     ) -> tuple[Survey, SendReport | int]:
     """Create the event's follow-up survey from its template, invite its participants, open it
-    for ``open_days`` and send the links. Refused if the event already has one."""
+    for ``open_days`` and send the links (``queue``: hand them to the task worker and return
+    how many are queued). Refused if the event already has one."""
     today = today or timezone.localdate()
     with transaction.atomic():
         if Survey.objects.filter(event=event, kind=Survey.Kind.FOLLOWUP).exists():
@@ -566,6 +594,8 @@ def launch_follow_up(event, *, base_url: str | None = None, user=None,
         survey.closes_on = today + dt.timedelta(days=open_days)
         survey.save(update_fields=["opens_on", "closes_on", "modified"])
         survey = move_survey(survey, Survey.Status.OPEN, user=user, today=today)
+        if queue:
+            return survey, queue_invitations(survey, base_url=base_url, today=today)
     return survey, send_invitations(survey, base_url=base_url, today=today)
 
 

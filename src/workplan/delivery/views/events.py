@@ -197,33 +197,90 @@ def _initial_from_activity(request) -> tuple[Activity, dict]:
     }
 
 
+def _request_to_schedule(request, raw) -> Request:
+    """The request an event is being scheduled from (``?request=<pk>``): one the user may
+    change as office staff (a focal point may not schedule)."""
+    req = get_object_or_404(Request.objects.restrict(request.user, CHANGE)
+                            .select_related("office", "member", "activity", "action", "event")
+                            .prefetch_related("activity__actions", "activity__members"),
+                            pk=_int_or_404(raw))
+    if not can(request.user, CHANGE, req.office_id):
+        raise Http404
+    return req
+
+
+def _initial_from_request(req: Request) -> dict:
+    defaults = services.event_defaults_for_request(req)
+    return {
+        "office": req.office_id,
+        "activity": req.activity_id,
+        "title": defaults["title"],
+        "kind": defaults["kind"],
+        "level": defaults["level"],
+        "office_role": defaults["office_role"],
+        "host_member": defaults["host_member"].pk if defaults["host_member"] else None,
+        "beneficiaries": [m.pk for m in defaults["beneficiaries"]],
+        "actions": [a.pk for a in defaults["actions"]],
+        "country": defaults["country"],
+        "start_date": defaults["start_date"],
+        "end_date": defaults["end_date"],
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_create(request):
+    """Record an event; from a planned activity (``?activity=``) or from a member's request
+    (``?request=``: "Schedule as a new event", the request then scheduled as it)."""
     if not may_record_events(request.user):
         raise Http404
-    initial, activity = {}, None
-    if request.method == "GET" and request.GET.get("activity"):
+    initial, activity, req = {}, None, None
+    source = request.POST.get("request") or request.GET.get("request")
+    if source:
+        req = _request_to_schedule(request, source)
+        try:
+            services.check_schedulable(req)
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+            return redirect(req)
+        if request.method == "GET":
+            initial, activity = _initial_from_request(req), req.activity
+    elif request.method == "GET" and request.GET.get("activity"):
         activity, initial = _initial_from_activity(request)
     form = EventForm(request.POST or None, initial=initial, user=request.user,
                      instance=Event())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        event = services.record_event(
+        fields = dict(
             office=data["office"], title=data["title"], kind=data["kind"], level=data["level"],
             start_date=data["start_date"], end_date=data["end_date"],
             activity=data["activity"], actions=list(data["actions"]),
-            beneficiaries=list(data["beneficiaries"]), user=request.user,
+            beneficiaries=list(data["beneficiaries"]),
             city=data["city"], country=data["country"], mode=data["mode"],
             host_member=data["host_member"], office_role=data["office_role"],
             summary=data["summary"], status=data["status"])
-        messages.success(request, _("The event “%(title)s” was recorded.")
-                         % {"title": event.title})
-        return redirect(event)
+        if req is None:
+            event = services.record_event(user=request.user, **fields)
+            messages.success(request, _("The event “%(title)s” was recorded.")
+                             % {"title": event.title})
+            return redirect(event)
+        if data["office"] != req.office:
+            form.add_error("office", _("The request is to %(office)s: its event is that "
+                                       "office's.") % {"office": req.office.short_name})
+        else:
+            try:
+                event = services.schedule_as_new_event(req, user=request.user, **fields)
+            except services.TransitionError as error:
+                messages.error(request, str(error))
+                return redirect(req)
+            messages.success(request, _("The event “%(title)s” was recorded and the request "
+                                        "of %(member)s is scheduled as it.")
+                             % {"title": event.title, "member": req.member.name})
+            return redirect(event)
     if activity is None and form.is_bound:
         activity = getattr(form, "cleaned_data", {}).get("activity")
     return render(request, "delivery/events/event_form.html",
-                  {"form": form, "event": None, "activity": activity})
+                  {"form": form, "event": None, "activity": activity, "from_request": req})
 
 
 @login_required
@@ -444,7 +501,7 @@ def participation_add(request, pk: int):
         try:
             participation = services.add_participation(
                 event, form.cleaned_data["person"], role=form.cleaned_data["role"],
-                attended=form.cleaned_data["attended"])
+                attended=form.cleaned_data["attended"], user=request.user)
         except services.ParticipationError as error:
             messages.error(request, str(error))
             return redirect(page)
@@ -454,7 +511,7 @@ def participation_add(request, pk: int):
             return _participants_page(request, event, new_form=new_form)
         participation = services.add_participation(
             event, role=new_form.cleaned_data["role"], attended=new_form.cleaned_data["attended"],
-            new_person=new_form.person_fields())
+            new_person=new_form.person_fields(), user=request.user)
     messages.success(request, _("%(name)s was added as %(role)s.") % {
         "name": participation.person.full_name,
         "role": participation.get_role_display().lower()})

@@ -30,6 +30,10 @@ PAGE_SIZE = 50
 STAFF_STEPS = (Request.Status.ACCEPTED, Request.Status.DECLINED, Request.Status.SCHEDULED,
                Request.Status.DELIVERED)
 FOCAL_POINT_STEPS = (Request.Status.WITHDRAWN,)
+# The steps in the order people take them most often; stopping a request comes last.
+LIKELIHOOD = (Request.Status.ACCEPTED, Request.Status.SCHEDULED, Request.Status.DELIVERED,
+              Request.Status.DECLINED, Request.Status.WITHDRAWN)
+STOPPING = (Request.Status.DECLINED, Request.Status.WITHDRAWN)
 
 
 def sees_all_members(user) -> bool:
@@ -102,13 +106,21 @@ def request_detail(request, pk: int):
     labels = dict(Request.Status.choices)
     schedule = (ScheduleForm(request_obj=req, user=user)
                 if Request.Status.SCHEDULED in allowed else None)
+    ordered = [step for step in LIKELIHOOD if step in allowed and step != Request.Status.SCHEDULED]
     return render(request, "delivery/requests/request_detail.html", {
         "req": req,
         "steps": steps,
-        "actions": [(step, labels[step]) for step in sorted(allowed)
-                    if step != Request.Status.SCHEDULED],
+        # Forward steps are offered first, as buttons; declining and withdrawing stay behind
+        # a disclosure, so the likely step is the obvious one.
+        "actions": [(step, labels[step]) for step in ordered if step not in STOPPING],
+        "stop_actions": [(step, labels[step]) for step in ordered if step in STOPPING],
         "schedule_form": schedule,
         "may_act": bool(allowed),
+        "is_focal_point": (req.office_id, req.member_id) in focal_points(user),
+        # One step from a request to its event, also from "received" (accepted on the way).
+        "may_schedule_new": (can(user, CHANGE, req.office_id) and req.event_id is None
+                             and req.status in (Request.Status.RECEIVED,
+                                                Request.Status.ACCEPTED)),
     })
 
 

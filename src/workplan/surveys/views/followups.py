@@ -62,18 +62,16 @@ def followup_launch(request, pk: int):
                                   "events; “%(event)s” is not one.") % {"event": event.title})
         return redirect("surveys:followup_due")
     try:
-        survey, report = services.launch_follow_up(
-            event, base_url=request.build_absolute_uri("/"), user=request.user)
+        survey, count = services.launch_follow_up(
+            event, base_url=request.build_absolute_uri("/"), user=request.user, queue=True)
     except services.SurveyError as error:
         messages.error(request, str(error))
         return redirect("surveys:followup_due")
     messages.success(request, ngettext(
-        "The follow-up survey of “%(event)s” is open; its link was sent to %(count)d person.",
-        "The follow-up survey of “%(event)s” is open; links were sent to %(count)d people.",
-        report.sent) % {"event": event.title, "count": report.sent})
-    for email, reason in report.failed[:10]:
-        messages.error(request, _("Not sent to %(email)s: %(reason)s")
-                       % {"email": email, "reason": reason})
+        "The follow-up survey of “%(event)s” is open; its link is being sent to %(count)d "
+        "person.",
+        "The follow-up survey of “%(event)s” is open; links are being sent to %(count)d "
+        "people.", count) % {"event": event.title, "count": count})
     return redirect(survey)
 
 

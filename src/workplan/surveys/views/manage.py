@@ -340,25 +340,23 @@ def invitation_remove(request, pk: int):
 
 
 def _send(request, pk: int, *, reminder: bool):
+    """Queue the links (or reminders): the task worker sends them; a failure is retried, then
+    listed on the failed-sends page of the office's admins."""
     survey = _survey(request, pk, CHANGE)
     try:
-        report = services.send_invitations(survey, base_url=base_url(request),
+        count = services.queue_invitations(survey, base_url=base_url(request),
                                            reminder=reminder)
     except services.SurveyError as error:
         messages.error(request, str(error))
         return redirect(survey)
     if reminder:
-        text = ngettext("A reminder was sent to %(count)d person who has not answered.",
-                        "Reminders were sent to %(count)d people who have not answered.",
-                        report.sent) % {"count": report.sent}
+        text = ngettext("A reminder is being sent to %(count)d person who has not answered.",
+                        "Reminders are being sent to %(count)d people who have not answered.",
+                        count) % {"count": count}
     else:
-        text = ngettext("The link was sent to %(count)d person.",
-                        "Links were sent to %(count)d people.", report.sent) % {
-            "count": report.sent}
-    (messages.success if report.sent or not report.failed else messages.warning)(request, text)
-    for email, reason in report.failed[:10]:
-        messages.error(request, _("Not sent to %(email)s: %(reason)s")
-                       % {"email": email, "reason": reason})
+        text = ngettext("The link is being sent to %(count)d person.",
+                        "Links are being sent to %(count)d people.", count) % {"count": count}
+    (messages.success if count else messages.info)(request, text)
     return redirect(f"{survey.get_absolute_url()}#invitations")
 
 

@@ -13,6 +13,11 @@ then it runs the deployment checks (errors stop it, warnings are printed), ``col
 
 The logger class masks the secrets of URLs (survey links) in the access and error logs.
 
+Both start the task worker (``workplan db_worker``: e-mail of notifications and survey links,
+docs/deployment.md) as a child process that ends with the server (Linux: it gets SIGTERM when
+its parent ends, and finishes its current task first); ``--no-worker`` leaves it to a service
+of its own.
+
 The default address is the loopback one: the app runs behind a TLS proxy (nginx) on the same
 machine; docs/deployment.md.
 """
@@ -95,6 +100,35 @@ def production_problems() -> list[str]:
     return problems
 
 
+def worker_argv() -> list[str]:
+    return [sys.executable, "-m", "workplan", "db_worker", "--queue-name", "*"]
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: SIGTERM to the worker when the server process ends (prctl PR_SET_PDEATHSIG);
+    the server process is this one, still, after it replaces itself with gunicorn."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+def start_worker(stdout):
+    """Start the task worker as a child of the server: it ends with it."""
+    import subprocess
+
+    if "django_tasks_db" not in settings.TASKS.get("default", {}).get("BACKEND", ""):
+        return None  # tasks run elsewhere (WORKPLAN_TASKS_BACKEND): no database worker
+    stdout.write("Starting the task worker: workplan db_worker")
+    return subprocess.Popen(worker_argv(), preexec_fn=_die_with_parent,  # noqa: PLW1509
+                            env={**os.environ,
+                                 "DJANGO_SETTINGS_MODULE": os.environ.get(
+                                     "DJANGO_SETTINGS_MODULE", "workplan.settings")})
+
+
 class Command(BaseCommand):
     help = ("Serve Workplan: the development server, or with --prod the production server "
             "(checks, collectstatic, migrate, then gunicorn).")
@@ -113,12 +147,17 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=120, metavar="SECONDS",
                             help="gunicorn: restart a worker silent for this long (--prod; "
                                  "default 120, for the longest report exports)")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="do not start the task worker (db_worker) beside the server "
+                                 "(run it as a service of its own)")
         parser.add_argument("--no-migrate", action="store_true",
                             help="do not apply migrations before starting (--prod)")
 
     def handle(self, *args, prod=False, bind=DEFAULT_BIND, workers=None, timeout=120,
-               no_migrate=False, **options):
+               no_migrate=False, no_worker=False, **options):
         if not prod:
+            if not no_worker and os.environ.get("RUN_MAIN") != "true":  # not in the reloader
+                start_worker(self.stdout)
             call_command("runserver", bind)
             return
         problems = production_problems()
@@ -153,6 +192,8 @@ class Command(BaseCommand):
         from django.db import connections
 
         connections.close_all()
+        if not no_worker:
+            start_worker(self.stdout)
         # gunicorn imports the settings again; the same environment picks the same ones.
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workplan.settings")
         os.execv(sys.executable, argv)
