@@ -38,14 +38,19 @@ class MemberQuerySet(RestrictedQuerySet):
         return self.select_related("region").prefetch_related("groups")
 
 
+IN_FORCE = ("adopted", "revised")
+
+
 def latest_plans(plans):
-    """The newest plan of each office among ``plans`` (a WorkPlan queryset)."""
+    """The plan in force of each office among ``plans`` (a WorkPlan queryset): its newest
+    adopted (or revised) plan. A draft of next year's plan is not in force until adopted, so
+    requests, events and the members' pages keep pointing at this year's."""
     newest = (
-        plans.model.objects.filter(office=OuterRef("office"))
+        plans.model.objects.filter(office=OuterRef("office"), status__in=IN_FORCE)
         .order_by("-start_year")
         .values("start_year")[:1]
     )
-    return plans.filter(start_year=Subquery(newest))
+    return plans.filter(status__in=IN_FORCE, start_year=Subquery(newest))
 
 
 def planned_for(activities, member):

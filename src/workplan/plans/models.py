@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from workplan.core.access import RestrictedQuerySet
 from workplan.core.models import TimeStampedModel
 
-from .querysets import ActionQuerySet, ActivityQuerySet, WorkPlanQuerySet
+from .querysets import ActionQuerySet, ActivityQuerySet, PlanPartQuerySet, WorkPlanQuerySet
 
 
 class WorkPlan(TimeStampedModel):
@@ -80,6 +80,8 @@ class Pillar(TimeStampedModel):
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
     office_path = "work_plan__office"
+
+    objects = PlanPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["work_plan", "number"]

@@ -62,7 +62,19 @@ def _link_order():
     return (F("listed_position").asc(nulls_last=True), "activity__position")
 
 
-class ActionQuerySet(RestrictedQuerySet):
+class PlanPartQuerySet(RestrictedQuerySet):
+    """A part of a plan (pillar, action, activity) is seen as its plan is: a draft only by
+    those who see the office wide (``WorkPlanQuerySet.restrict``)."""
+
+    def restrict(self, user, action: str = VIEW):
+        qs = super().restrict(user, action)
+        wide = office_ids(user, action, roles=WIDE_ROLES)
+        if wide is None:
+            return qs
+        return qs.filter(Q(work_plan__office_id__in=wide) | ~Q(work_plan__status="draft"))
+
+
+class ActionQuerySet(PlanPartQuerySet):
     def current(self):
         """Actions in the plan as it stands (a re-import archives, never deletes, an action
         that KPI data was recorded on)."""
@@ -140,7 +152,7 @@ def _milestones():
     return Milestone.objects.order_by("number")
 
 
-class ActivityQuerySet(RestrictedQuerySet):
+class ActivityQuerySet(PlanPartQuerySet):
     def with_links(self):
         """An activity's members and every action it serves (with its pillar and plan)."""
         from .models import ActionActivity

@@ -700,7 +700,13 @@ def _next_plan(office, year: int):
                                 reference_text(action.rsp_refs, action.rocb_specific, short),
                                 listings, kpis))
         pillars.append((pillar.number, pillar.title, rows))
-    return document.title, pillars, headers, plan, document
+    title = document.title
+    if not plan.in_force:
+        # a plan still drafted or in review is shown as what it is, not as adopted
+        title = _("%(title)s (draft, not yet adopted)") % {"title": title} \
+            if plan.status == WorkPlan.Status.DRAFT \
+            else _("%(title)s (in review, not yet adopted)") % {"title": title}
+    return title, pillars, headers, plan, document
 
 
 def _publications(office, period) -> list[PublicationRow]:
