@@ -35,8 +35,8 @@ class IatiExporter(Exporter):
         if not office.iati_org_ref.strip():
             raise ExportError(_("office: %(office)s has no IATI organisation identifier (the "
                                 "office's setting \"IATI organisation identifier\", e.g. "
-                                "XM-DAC-47066): the installation's operator sets it on the "
-                                "office before the office publishes to IATI")
+                                "XM-DAC-47066): an office admin sets it under Office "
+                                "administration, Settings, before the office publishes to IATI")
                               % {"office": office.code}, "office")
         period = Period(year, 0, office.fiscal_year_start_month)
         events = scoped(Event.objects, user).filter(
