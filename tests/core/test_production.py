@@ -191,20 +191,25 @@ def workplan(*args: str, env: dict[str, str], cwd: Path, timeout: float = 180):
 
 
 def stop(process: subprocess.Popen) -> None:
+    """End the process group: SIGTERM, then SIGKILL. The group may outlive its leader
+    (gunicorn's workers, the task worker), and a process that ended is gone only once the
+    system reaps it: each step waits, up to its time, for the whole group to go."""
     for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
             pass
+        deadline = time.monotonic() + wait
         try:
             process.wait(timeout=wait)
-            try:  # the group may outlive its leader (gunicorn's workers)
+        except subprocess.TimeoutExpired:
+            continue
+        while time.monotonic() < deadline:
+            try:
                 os.killpg(process.pid, 0)
             except ProcessLookupError:
                 return
-            time.sleep(0.5)
-        except subprocess.TimeoutExpired:
-            continue
+            time.sleep(0.2)
 
 
 def free_port() -> int:
@@ -411,7 +416,9 @@ def test_serve_prod_logs_survey_links_masked(server):
     # An unknown link: a 404, which Django's request logger reports with its path.
     assert get(f"{server.base}/surveys/r/{unknown}/?token={unknown}")[0] == 404
 
-    output = wait_for(server, "Not Found: /surveys/r/[masked]/")
+    # gunicorn writes a request's access line after its response: wait for the last one
+    wait_for(server, "Not Found: /surveys/r/[masked]/")
+    output = wait_for(server, '"GET /surveys/r/[masked]/?token=[masked] HTTP/1.1" 404')
     assert token not in output and unknown not in output, output
     assert '"GET /surveys/r/[masked]/ HTTP/1.1" 200' in output, output
     assert f'"{server.base}/surveys/r/[masked]/"' in output, output  # the referrer

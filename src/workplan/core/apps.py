@@ -10,12 +10,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from django.core.signals import request_started
+        from django.core.signals import request_finished, request_started
 
         from . import charts
 
-        # Chart ids are unique per page: each request starts a page (charts.new_page).
+        # Chart ids are unique per page: each request starts a page (charts.new_page) and
+        # ends it (charts.end_page).
         request_started.connect(charts.new_page, dispatch_uid="workplan-charts-new-page")
+        request_finished.connect(charts.end_page, dispatch_uid="workplan-charts-end-page")
 
 
 class OperatorAdminConfig(admin_apps.AdminConfig):

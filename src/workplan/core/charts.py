@@ -94,6 +94,12 @@ def new_page(*_args, **_kwargs) -> None:
     _page_ids.set({})
 
 
+def end_page(*_args, **_kwargs) -> None:
+    """End the page (``request_finished``): a chart drawn outside a request (a report, the
+    command line) has its plain id again, whatever the thread served before."""
+    _page_ids.set(None)
+
+
 def _uid(*key) -> str:
     uid = "chart-" + hashlib.sha1(repr(key).encode("utf-8", "surrogatepass")).hexdigest()[:12]
     seen = _page_ids.get()

@@ -88,8 +88,8 @@ class Pictures:
     def __init__(self, found: list[Chart]):
         self.found = found
         self.job = Job("charts.typ", {"fonts": FONTS, "charts": [
-            {"svg": chart.svg, "width": chart.size[0], "height": chart.size[1]}
-            for chart in found]}, fmt="png", ppi=RESOLUTION) if found else None
+            {"svg": chart.svg, "width": chart.size[0], "height": chart.size[1],
+             "alt": chart.alt} for chart in found]}, fmt="png", ppi=RESOLUTION) if found else None
 
     def result(self) -> dict[str, bytes]:
         """Chart key -> PNG bytes."""
