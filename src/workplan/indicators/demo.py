@@ -75,6 +75,10 @@ def values_for(plan, rng: random.Random, members) -> list[Value]:
                 description=f"{indicator.text}: reported by the office",
                 evidence=rng.choice(EVIDENCE),
                 review_note="Please attach the report." if status == "returned" else ""))
+    if rows and not any(row.status == "submitted" for row in rows):
+        # However the draw fell, the latest values of the year wait for review.
+        for row in sorted(rows, key=lambda row: row.on)[-2:]:
+            row.status, row.review_note = "submitted", ""
     return rows
 
 
