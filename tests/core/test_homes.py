@@ -17,11 +17,12 @@ pytestmark = pytest.mark.django_db
 SIGNED_IN = 3  # session, user, memberships
 # Staff: the first office, the to-do counts (one aggregate), requests to answer, open surveys
 # with their counts, follow-ups due, KPI values to review, the next 30 days, and the year at a
-# glance (events held, their headcount, members reached).
-STAFF_HOME = SIGNED_IN + 10
+# glance (its year: the latest plan's, when today's year has none; events held, their
+# headcount, members reached).
+STAFF_HOME = SIGNED_IN + 11
 FOCAL_HOME = SIGNED_IN + 4  # members, requests, upcoming events, needs surveys to answer
 EXPERT_HOME = SIGNED_IN + 2  # the person, the deployments
-VIEWER_HOME = SIGNED_IN + 4  # the first office, the year at a glance
+VIEWER_HOME = SIGNED_IN + 5  # the first office, the glance's year, the year at a glance
 
 
 @pytest.fixture(autouse=True)
@@ -118,3 +119,12 @@ def test_the_viewer_home_is_the_year_at_a_glance(client, make_user, office,
     other = client.get("/", {"fy": glance.year - 1}).context["glance"]
     assert other.year == glance.year - 1
     assert re.search(r"fiscal year \d{4}", response.content.decode())
+
+
+def test_the_glance_shows_the_latest_plan_year_until_a_plan_of_this_year_exists(
+        client, make_user, office, seed_plan):
+    """Today after the sample plan's year: the glance shows 2024-2025, not a year of zeros;
+    another year is a link (``?fy=``) away."""
+    client.force_login(make_user(Role.VIEWER))
+    assert client.get("/").context["glance"].year == seed_plan.start_year == 2024
+    assert client.get("/", {"fy": 2030}).context["glance"].year == 2030

@@ -78,6 +78,6 @@ def test_setup_loads_the_demo_surveys(office):
     out = io.StringIO()
     call_command("setup", stdout=out)
     printed = out.getvalue()
-    assert "Demonstration surveys: " in printed
+    assert "Surveys: " in printed and "Publications: " in printed
     assert Survey.objects.filter(kind="needs").exists()
     assert Survey.objects.filter(kind="evaluation").exists()

@@ -60,6 +60,18 @@ def fiscal_year_of(office, today: dt.date) -> int:
     return today.year if today.month >= month else today.year - 1
 
 
+def glance_year(office, today: dt.date) -> int:
+    """The year the glance shows by default: today's fiscal year, or, when the office has no
+    plan for it yet, the latest year it has a plan for (1 query): a new fiscal year does not
+    open on a glance of zeros while the last plan's year is still being reported on."""
+    year = fiscal_year_of(office, today)
+    if office is None:
+        return year
+    planned = (office.work_plans.filter(start_year__lte=year).order_by("-start_year")
+               .values_list("start_year", flat=True).first())
+    return planned if planned is not None else year
+
+
 def _url(name: str, **query) -> str:
     url = reverse(name)
     return f"{url}?{urlencode(query)}" if query else url

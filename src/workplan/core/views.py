@@ -22,10 +22,11 @@ def home(request):
     context = {"role": role, "today": today}
     if role in ("staff", "viewer"):
         office = homes._first_office(user)
-        year = homes.fiscal_year_of(office, today)
         asked = request.GET.get("fy", "")
         if asked.isdigit() and 1990 <= int(asked) <= 2100:
             year = int(asked)
+        else:
+            year = homes.glance_year(office, today)
         context["office"] = office
         if office is not None:
             context["glance"] = homes.glance(user, office, year)

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from workplan.directory.models import Accreditation, Member, Office, Partner, Person
 
+from .demo_names import full_name
 from .models import (
     Event,
     EventAction,
@@ -83,9 +84,48 @@ SUMMARIES = (
 
 
 def demo_summary(number: int) -> str:
-    """A summary as staff write one, for every third demonstration event (no random draw, so
-    the rest of the demonstration data stays as it was)."""
+    """A summary as staff write one, for every third event of the large demonstration (no
+    random draw, so the rest of its data stays as it was)."""
     return SUMMARIES[(number // 3) % len(SUMMARIES)] if number % 3 == 0 else ""
+
+
+# What staff write about an event of each kind for the annual report: two or three sentences
+# that never list the members (the line of facts and the reach say who took part).
+KIND_SUMMARIES = {
+    "workshop": SUMMARIES,
+    "training": (
+        "Trainees followed the course's modules and passed its assessment; the two best "
+        "will co-deliver the next national session.",
+        "The course combined e-learning beforehand with three days of practical exercises; "
+        "the administration will add it to its own training calendar.",
+    ),
+    "accreditation": (
+        "Candidates delivered sessions under observation; those who met the standard will be "
+        "proposed to the WCO Secretariat for accreditation.",
+    ),
+    "mission": (
+        "The experts reviewed procedures with the officials in charge and left a report with "
+        "recommendations and a timetable agreed with the administration.",
+        "The mission assessed progress since the last diagnostic and agreed the next steps "
+        "with senior management.",
+    ),
+    "meeting": (
+        "The office reported on the year's delivery and took note of the members' priorities "
+        "for the next plan.",
+        "Heads of delegation agreed on the regional priorities and the calendar of the coming "
+        "year's activities.",
+    ),
+    "conference": (
+        "Speakers from administrations, partners and the private sector shared practice; the "
+        "conclusions were circulated to all members.",
+    ),
+}
+
+
+def summary_for(kind: str, rng: random.Random) -> str:
+    """A concise summary for an event of ``kind``."""
+    return rng.choice(KIND_SUMMARIES.get(kind) or SUMMARIES)
+
 
 def _analyze() -> None:
     """Give the query planner statistics for what was just bulk-loaded.
@@ -107,22 +147,41 @@ def fy_bounds(start_year: int) -> tuple[dt.date, dt.date]:
 
 
 class Demo:
-    def __init__(self, office: Office, seed: int = 2024, year: int = 2024):
+    """The delivery of one plan year. Dates stay inside the year; an event that ended before
+    the year's end (or today, if earlier) is held or cancelled, one still to come is planned,
+    confirmed or postponed; requests are dated as filed and answered in the year."""
+
+    def __init__(self, office: Office, seed: int = 2024, year: int = 2024,
+                 today: dt.date | None = None):
+        from django.utils import timezone
+
         self.office = office
         self.rng = random.Random(seed)
         self.year = year
+        self.today = today or timezone.localdate()
         self.members = list(Member.objects.filter(region=office.region).order_by("iso3"))
         self.people_by_member: dict[int, list[Person]] = {}
-        self.counter = 0
+        self.emails: set[str] = set()
 
     def person(self, member, gender=None, **extra) -> Person:
-        self.counter += 1
+        """An official of ``member`` named as the member's administration writes names."""
         gender = gender or self.rng.choices(["female", "male", "undisclosed"], [38, 60, 2])[0]
-        given = self.rng.choice(GIVEN_F if gender == "female" else GIVEN_M)
-        name = f"{given} {self.rng.choice(FAMILY)} {self.counter:04d}"
-        email = f"{given}.{self.counter:04d}@customs.example".lower()
+        name, word = full_name(self.rng, member.iso3 if member else "", gender)
+        domain = f"customs-{member.iso3.lower()}.example" if member else "customs.example"
+        email, n = f"{word}@{domain}", 1
+        while email in self.emails:
+            n += 1
+            email = f"{word}{n}@{domain}"
+        self.emails.add(email)
         return Person(office=self.office, full_name=name, gender=gender, member=member,
                       position=self.rng.choice(POSITIONS), email=email, **extra)
+
+    def status_for(self, end_date: dt.date, cutoff: dt.date) -> str:
+        """What an event's status is by now: over, held (or now and then cancelled); to come,
+        mostly confirmed or planned, some postponed."""
+        if end_date < cutoff:
+            return self.rng.choices(["held", "cancelled"], [93, 7])[0]
+        return self.rng.choices(["confirmed", "planned", "postponed"], [45, 45, 10])[0]
 
     @transaction.atomic
     def run(self) -> dict:
@@ -151,6 +210,8 @@ class Demo:
 
         plan = self.office.work_plans.order_by("-start_year").first()
         start, end = fy_bounds(plan.start_year if plan else self.year)
+        cutoff = min(end + dt.timedelta(days=1), self.today)
+        self.bounds = (start, end, cutoff)
         events = []
         specs = []  # (event, activity, beneficiaries, host)
         activities = list(plan.activities.prefetch_related("members", "actions")) if plan else []
@@ -171,20 +232,18 @@ class Demo:
         for activity, beneficiaries, defaults in specs:
             day = start + dt.timedelta(days=rng.randint(0, (end - start).days - 5))
             length = rng.randint(2, 5)
-            status = rng.choices(["held", "confirmed", "planned", "postponed", "cancelled"],
-                                 [78, 7, 6, 5, 4])[0]
+            end_date = day + dt.timedelta(days=length - 1)
+            status = self.status_for(end_date, cutoff)
             level = defaults["level"]
             host = beneficiaries[0] if len(beneficiaries) == 1 else rng.choice(beneficiaries)
             mode = rng.choices(["in_person", "virtual", "hybrid"], [80, 12, 8])[0]
             events.append(Event(
                 office=self.office, activity=activity, title=defaults["title"],
-                kind=defaults["kind"], level=level, start_date=day,
-                end_date=day + dt.timedelta(days=length - 1),
+                kind=defaults["kind"], level=level, start_date=day, end_date=end_date,
                 city="" if mode == "virtual" else CAPITALS.get(host.iso3, host.name),
                 country="" if mode == "virtual" else host.iso3,
                 mode=mode, host_member=host if level == "national" else None, status=status,
-                office_role=defaults["office_role"],
-                summary=demo_summary(len(events))))
+                office_role=defaults["office_role"]))
         for _ in range(25):  # unplanned events
             day = start + dt.timedelta(days=rng.randint(0, 360))
             member = rng.choice(self.members)
@@ -192,8 +251,13 @@ class Demo:
                 office=self.office, title=f"Ad hoc expert mission on {rng.choice(AREAS)} "
                 f"for {member.name}", kind="mission", level="national", start_date=day,
                 end_date=day + dt.timedelta(days=2), city=CAPITALS.get(member.iso3, member.name),
-                country=member.iso3, host_member=member, status="held"))
+                country=member.iso3, host_member=member,
+                status=self.status_for(day + dt.timedelta(days=2), cutoff)))
             specs.append((None, [member], None))
+        # Staff write the summary soon after an event; the last weeks' are still to write.
+        for event in events:
+            if event.status == "held" and event.end_date < cutoff - dt.timedelta(days=21):
+                event.summary = summary_for(event.kind, rng) if rng.random() < 0.9 else ""
         events = Event.objects.bulk_create(events)
         through = Event.beneficiaries.through
         through.objects.bulk_create([through(event_id=e.pk, member_id=m.pk)
@@ -246,52 +310,109 @@ class Demo:
                 "people": len(pool) + len(experts)}
 
     def requests(self, events, plan) -> int:
+        """Requests of the year: those that became (or were to become) events, filed one to
+        three months before them, and others at every step, all filed and answered between
+        the year's first day and the cut-off."""
         rng = self.rng
-        national = [e for e in events if e.level == "national" and e.host_member_id]
+        first, _last, cutoff = self.bounds
+        national = [e for e in events if e.level == "national" and e.host_member_id
+                    and first + dt.timedelta(days=75) <= e.start_date
+                    <= cutoff + dt.timedelta(days=10)]
         made = 0
         for event in rng.sample(national, min(45, len(national))):
-            status = ("delivered" if event.status == "held" else
-                      "scheduled" if event.status in ("planned", "confirmed") else "accepted")
+            status = {"held": "delivered", "planned": "scheduled", "confirmed": "scheduled",
+                      "cancelled": "withdrawn"}.get(event.status, "accepted")
             request = Request.objects.create(
                 office=self.office, member=event.host_member, topic=event.title,
                 activity=event.activity, status=status,
                 event=event if status in ("scheduled", "delivered") else None,
                 preferred_start=event.start_date - dt.timedelta(days=rng.randint(0, 30)),
                 notes="Requested by the Director General's office.")
-            path = ["received", "accepted", "scheduled", "delivered"]
-            for step in path[: path.index(status) + 1]:
-                RequestStep.objects.create(request=request, status=step)
-            _backdate(request, event.start_date - dt.timedelta(days=45 + made % 40),
-                      answer_days=3 + (made * 7) % 25)
+            filed = event.start_date - dt.timedelta(days=45 + made % 40)
+            answered = filed + dt.timedelta(days=3 + (made * 7) % 25)
+            path = [("received", filed), ("accepted", answered)]
+            if status in ("scheduled", "delivered"):
+                path.append(("scheduled", answered + dt.timedelta(days=7)))
+            if status == "delivered":
+                closed = event.end_date + dt.timedelta(days=rng.randint(2, 10))
+                path.append(("delivered", min(closed, cutoff - dt.timedelta(days=1))))
+            if status == "withdrawn":
+                path.append(("withdrawn", event.start_date - dt.timedelta(days=rng.randint(3, 10))))
+            _record(request, path)
             made += 1
         actions = list(plan.actions.all()) if plan else []
-        for _ in range(15):
+        span = (cutoff - first).days
+        for number in range(15):
             member = rng.choice(self.members)
             status = rng.choice(["received", "received", "accepted", "declined", "withdrawn"])
             request = Request.objects.create(
                 office=self.office, member=member, status=status,
-                topic=f"Assistance on {rng.choice(AREAS).lower()}",
+                topic=f"Assistance on {_lower(rng.choice(AREAS))}",
                 action=rng.choice(actions) if actions else None)
-            RequestStep.objects.create(request=request, status="received")
-            if status != "received":
-                RequestStep.objects.create(request=request, status=status)
-            first, _last = fy_bounds(plan.start_year if plan else self.year)
-            _backdate(request, first + dt.timedelta(days=20 * (made % 17)),
-                      answer_days=2 + (made * 5) % 30)
+            if status == "received":  # waiting for an answer: filed in the last weeks
+                filed = cutoff - dt.timedelta(days=2 + (number * 5) % 40)
+                path = [("received", filed)]
+            else:
+                filed = first + dt.timedelta(days=(20 * (made % 17)) % max(1, span - 40))
+                answered = filed + dt.timedelta(days=2 + (made * 5) % 30)
+                path = [("received", filed), (status, answered)]
+            _record(request, path)
             made += 1
         return made
 
 
-def _backdate(request, received: dt.date, *, answer_days: int) -> None:
-    """Date a demonstration request as if filed on ``received`` and first answered
-    ``answer_days`` later (each later step a week after the one before): the records are made
-    today, but the annual report counts requests of the fiscal year and how fast they were
-    answered."""
+def _lower(area: str) -> str:
+    """An area as a sentence writes it: "risk management", but "AEO", "HS classification",
+    "WCO Data Model", "Time Release Study" keep their capitals."""
+    words = area.split()
+    if words[0].isupper() or area in ("Time Release Study", "Single Window"):
+        return area
+    return area[:1].lower() + area[1:]
+
+
+def _record(request, path: list[tuple[str, dt.date]]) -> None:
+    """The request's steps, each at 9:00 of its day (the first one is when it was filed): the
+    records are made today, but the annual report counts requests of the fiscal year and how
+    fast they were answered, and the request's page shows when each step happened."""
     from django.utils import timezone
 
-    moment = timezone.make_aware(dt.datetime.combine(received, dt.time(9, 0)))
-    Request.objects.filter(pk=request.pk).update(created=moment)
-    for number, step in enumerate(request.steps.order_by("pk")):
-        at = moment if number == 0 else moment + dt.timedelta(
-            days=answer_days + 7 * (number - 1))
-        RequestStep.objects.filter(pk=step.pk).update(at=at)
+    def moment(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+    steps = RequestStep.objects.bulk_create(
+        [RequestStep(request=request, status=status) for status, _day in path])
+    for step, (_status, day) in zip(steps, path, strict=True):
+        RequestStep.objects.filter(pk=step.pk).update(at=moment(day))
+    filed, last = moment(path[0][1]), moment(path[-1][1])
+    Request.objects.filter(pk=request.pk).update(created=filed, modified=last)
+    request.history.all().update(history_date=filed)
+
+
+def populate(office: Office, seed: int = 2024, today: dt.date | None = None) -> dict:
+    """Everything the demonstration shows for ``office``'s latest plan year, in one
+    transaction: delivery (``Demo``), surveys, KPI targets and values, publications and the
+    notifications of the office's users. ``workplan demo`` and ``workplan setup`` both call it;
+    the same seed (and ``today``, which decides what is past) gives the same records.
+    Returns the counts by part."""
+    from django.utils import timezone
+
+    from workplan.indicators.demo import populate_demo as kpis
+    from workplan.notifications.demo import populate_demo as notifications
+    from workplan.reports.demo import populate_demo as publications
+    from workplan.surveys.demo import populate_demo as surveys
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        demo = Demo(office, seed=seed, today=today)
+        counts = {"delivery": demo.run()}
+        counts["surveys"] = surveys(office, seed=seed, today=today)
+        counts["KPI data"] = kpis(office, seed=seed)
+        counts["publications"] = publications(office, seed=seed)
+        counts["notifications"] = notifications(office, demo.bounds[2])
+    return counts
+
+
+def counts_text(counts: dict) -> list[str]:
+    """One line per part: "Delivery: 14 partners, 40 experts, ..."."""
+    return [f"{part[:1].upper()}{part[1:]}: " + ", ".join(f"{v:,} {k}" for k, v in c.items())
+            for part, c in counts.items()]

@@ -23,10 +23,16 @@ def _round(value: float, measure: str) -> Decimal:
     return Decimal(max(1, round(value)))
 
 
+# Measures that count members: no target above the number of members of the region.
+MEMBER_MEASURES = ("members_assisted", "members_participating", "adoption")
+
+
 def targets_for(plan, rng: random.Random) -> list[Target]:
     """Year targets (and quarter targets for a third of the KPIs) within about -25%..+35% of
-    what the records give; where the records give nothing, a small plausible number."""
+    what the records give; where the records give nothing, a small plausible number. Never
+    beyond what is possible: a count of members at most the region's members."""
     rows = []
+    members = plan.office.region.members.count() if plan.office.region_id else None
     for row in compute(plan).rows:
         indicator = row.indicator
         actual = row.columns["FY"].actual
@@ -36,6 +42,8 @@ def targets_for(plan, rng: random.Random) -> list[Target]:
             year = actual * rng.uniform(0.75, 1.35)
         else:
             year = rng.randint(1, 6)
+        if members and indicator.measure in MEMBER_MEASURES:
+            year = min(year, members)
         target = _round(year, indicator.measure)
         baseline = _round(year * rng.uniform(0.5, 0.9), indicator.measure)
         rows.append(Target(indicator=indicator, fiscal_year=plan.start_year, quarter=0,
@@ -52,17 +60,25 @@ def targets_for(plan, rng: random.Random) -> list[Target]:
 def values_for(plan, rng: random.Random, members) -> list[Value]:
     rows = []
     start = dt.date(plan.start_year, 7, 1)
-    statuses = ["approved"] * 6 + ["submitted", "draft", "returned"]
+    recent = start + dt.timedelta(days=300)
     for indicator in Indicator.objects.filter(action__work_plan=plan, measure="manual"):
         for _ in range(rng.randint(0, 3)):
-            status = rng.choice(statuses)
+            on = start + dt.timedelta(days=rng.randint(0, 363))
+            # The year's last two months wait for review (or are drafts); older values were
+            # reviewed, a few returned for evidence.
+            status = (rng.choice(["submitted", "submitted", "draft"]) if on >= recent
+                      else rng.choice(["approved"] * 8 + ["returned"]))
             rows.append(Value(
-                indicator=indicator, on=start + dt.timedelta(days=rng.randint(0, 363)),
+                indicator=indicator, on=on,
                 value=Decimal(rng.randint(1, 4)), status=status,
                 member=rng.choice(members) if rng.random() < 0.4 else None,
                 description=f"{indicator.text}: reported by the office",
                 evidence=rng.choice(EVIDENCE),
                 review_note="Please attach the report." if status == "returned" else ""))
+    if rows and not any(row.status == "submitted" for row in rows):
+        # However the draw fell, the latest values of the year wait for review.
+        for row in sorted(rows, key=lambda row: row.on)[-2:]:
+            row.status, row.review_note = "submitted", ""
     return rows
 
 
@@ -111,7 +127,11 @@ def large_stage(demo, office, plans, events) -> dict:
         batch_size=5000) if not Adoption.objects.filter(member__region=office.region).exists() \
         else []
     values, targets = [], []
+    filled = set(Target.objects.filter(indicator__action__work_plan__in=plans)
+                 .values_list("indicator__action__work_plan", flat=True))
     for plan in plans:
+        if plan.pk in filled:
+            continue  # the small demo's year already has its KPI data
         values += values_for(plan, rng, members)
         targets += targets_for(plan, rng)
     Value.objects.bulk_create(values, batch_size=5000)

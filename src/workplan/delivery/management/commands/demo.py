@@ -1,23 +1,34 @@
 """``workplan demo --scale small|large``: fill demonstration data (deterministic).
 
-``small`` fills a plausible year of delivery for one office (``--office``, default ROCB-AP);
+``small`` fills a plausible year for one office (``--office``, default ROCB-AP): delivery,
+surveys, KPI data, publications and its users' notifications, as ``workplan setup`` does;
 ``large`` builds six WCO regional offices over ten fiscal years (``delivery/demo_large.py``),
 with ``--offices``, ``--years``, ``--events-per-year`` and ``--participants-per-event`` for
 smaller runs. Progress goes to stderr, the final counts to stdout.
 """
 
+import argparse
+import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workplan.delivery.demo import Demo
+from workplan.delivery.demo import counts_text, populate
 from workplan.delivery.demo_large import OFFICES, DemoAlreadyLoaded, LargeDemo
 from workplan.directory.models import Office
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 class Command(BaseCommand):
     help = ("Fill demonstration data. --scale small: the office's latest plan year (partners, "
-            "experts, about 150 events, 4,000 participations, requests). --scale large: six "
+            "experts, about 150 events, 4,000 participations, requests, surveys, KPI data, "
+            "publications, notifications). --scale large: six "
             "WCO regional offices over ten fiscal years (about 20,000 events and 500,000 "
             "participations).")
 
@@ -26,6 +37,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2024)
         parser.add_argument("--office", default="ROCB-AP",
                             help="small scale: the office to fill")
+        parser.add_argument("--today", type=_date, default=None,
+                            help="small scale: the day taken as today, YYYY-MM-DD (what is "
+                                 "past is held, what is open is open; default: today)")
         parser.add_argument("--offices", type=int, default=len(OFFICES),
                             help=f"large scale: how many offices (1-{len(OFFICES)}, ROCB-AP "
                                  "first)")
@@ -36,7 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--participants-per-event", type=int, default=25,
                             help="large scale: mean participants of a national held event")
 
-    def handle(self, *args, scale, seed, office, **options):
+    def handle(self, *args, scale, seed, office, today=None, **options):
         if scale == "large":
             return self.large(seed, options)
         try:
@@ -48,8 +62,9 @@ class Command(BaseCommand):
                                "office with none")
         if not the_office.work_plans.exists():
             raise CommandError(f"{the_office.code} has no work plan: import one first")
-        counts = Demo(the_office, seed=seed).run()
-        self.stdout.write("Demo data: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+        self.stdout.write("Demo data:")
+        for line in counts_text(populate(the_office, seed=seed, today=today)):
+            self.stdout.write("    " + line)
 
     def large(self, seed: int, options: dict) -> None:
         try:
