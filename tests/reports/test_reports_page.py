@@ -98,6 +98,9 @@ def test_office_wide_roles_are_offered_every_export_of_their_office(client, worl
     assert options(html, "requests-period") == ["", "2024-2025", "2022-2023"]
     assert labels(html, "annual-report") == {"docx": "Word", "pdf": "PDF", "html": "Web page"}
     assert labels(html, "work-plan")["xlsx"] == "Excel"
+    assert options(html, "newsletter-quarter") == ["1", "2", "3", "4"]
+    assert by_id(html, "newsletter-quarter").xpath("option")[0].text == "1st quarter"
+    assert by_id(html, "iptt-by").xpath("option")[0].text == "No breakdown"
     badges = {s.getparent().getparent().get("id"): s.text_content()
               for s in html.xpath("//span[@class='badge export__format']")}
     assert badges["export-events"] == "Excel" and badges["export-calendar"] == "iCalendar"
@@ -128,13 +131,18 @@ def test_a_user_of_two_offices_chooses_the_office_then_its_years(client, world):
     html = page_of(client, world["both"])
     assert options(html, "events-office") == ["ROCB-AP", "ROCB-ESA"]
     assert options(html, "events-period") == ["2024-2025", "2022-2023"]
-    select = by_id(html, "events-office")
-    assert select.get("data-hx-get") == PAGE
-    assert select.get("data-hx-select") == "#export-events-form"
-    # what the office's choice asks for: the same page with that office's years
-    html = page_of(client, world["both"], exporter="events", office="ROCB-ESA")
+    form = by_id(html, "export-events-form")
+    assert form.get("data-hx-get") == PAGE and form.get("data-hx-trigger") == "change"
+    assert form.get("data-hx-select") == "#export-events-form"
+    # what a change asks for: the same page, that form with the values chosen (the office's
+    # years; a year of the office before is not kept), the command line to match
+    html = page_of(client, world["both"], exporter="events", office="ROCB-ESA",
+                   period="2024-2025", status="held")
     assert options(html, "events-period") == ["2023-2024"]
     assert by_id(html, "events-office").xpath("option[@selected]")[0].get("value") == "ROCB-ESA"
+    assert by_id(html, "export-events-form").xpath(".//code")[0].text_content() == (
+        "workplan export events --param office=ROCB-ESA --param period=2023-2024 "
+        "--param status=held")
     assert options(html, "iptt-period") == ["2024-2025"]  # other forms as they were
     # ROCB-ESA has no plan: no year of a plan report is offered for it
     html = page_of(client, world["both"], exporter="annual-report", office="ROCB-ESA")

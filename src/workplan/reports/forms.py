@@ -242,6 +242,7 @@ class ExportForm:
     def __init__(self, exporter, user, years: dict, data=None, initial=None):
         self.exporter, self.user, self.years = exporter, user, years
         self.data = data
+        self.bound = data is not None
         given = data if data is not None else (initial or {})
         self.errors: dict[str, str] = {}
         self.error: str | None = None  # about the whole form
@@ -275,8 +276,7 @@ class ExportForm:
             found.append({"param": param, "name": param.name, "widget": widget,
                           "id": f"{self.slug}-{param.name}", "options": options,
                           "value": self.values[param.name],
-                          "error": self.errors.get(param.name),
-                          "refresh": param.name == "office" and self._has_period()})
+                          "error": self.errors.get(param.name)})
         return found
 
     def command_line(self) -> str:
@@ -313,9 +313,6 @@ class ExportForm:
 
     # --- helpers ---
 
-    def _has_period(self) -> bool:
-        return "period" in self.values
-
     def _period_options(self) -> list[tuple[str, str]]:
         office = self.values.get("office", "")
         years = self.years.get(office, {}).get(self.exporter.years_from, [])
@@ -327,14 +324,16 @@ class ExportForm:
         else:
             options = self.options[param.name]
         if options is not None and not param.required:
-            empty = (_("Every fiscal year") if param.name == "period" else _("(none)"))
+            empty = (_("Every fiscal year") if param.name == "period"
+                     else (param.labels or {}).get("", _("(none)")))
             options = [("", empty), *options]
         return options
 
     def _value(self, param, given: str) -> str:
-        """What the field shows: the value given (even one not offered, so the message beside
-        it makes sense), else the parameter's default when offered, else the first choice."""
-        if given:
+        """What the field shows: the value sent for a download (even one not offered, so the
+        message beside it makes sense); a value the page was refreshed with when it is offered;
+        else the parameter's default when offered, else the first choice."""
+        if given and (self.bound or self._offers(param, given)):
             return given
         if param.name == "period" and "office" in self.values:
             if not param.required:
@@ -352,6 +351,10 @@ class ExportForm:
         if param.default in keys:
             return param.default
         return keys[0] if keys else ""
+
+    def _offers(self, param, value: str) -> bool:
+        options = self._choices(param)
+        return options is None or value in {key for key, _label in options}
 
     def _period_problem(self, params) -> str | None:
         period, office = params.get("period"), params.get("office")

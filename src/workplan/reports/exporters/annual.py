@@ -80,7 +80,9 @@ class NewsletterExporter(Exporter):
                     "quarter's events and what was published: Word to edit, or a web page to "
                     "paste into the mailing tool.")
     params = (OFFICE_WIDE, PERIOD,
-              Param("quarter", _("Quarter of the fiscal year"), choices=("1", "2", "3", "4")),
+              Param("quarter", _("Quarter of the fiscal year"), choices=("1", "2", "3", "4"),
+                    labels={"1": _("1st quarter"), "2": _("2nd quarter"),
+                            "3": _("3rd quarter"), "4": _("4th quarter")}),
               format_param(("docx", "html"), "docx"))
 
     def render(self, params, user=None):

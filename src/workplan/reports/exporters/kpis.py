@@ -19,7 +19,10 @@ class IpttExporter(Exporter):
     description = _("Every KPI of the plan by quarter: target, actual, % met, numerators and "
                     "denominators; optionally broken down.")
     params = (OFFICE, PERIOD, Param("by", _("Breakdown"), required=False,
-                                    choices=("member", "subregion", "gender")))
+                                    choices=("member", "subregion", "gender"),
+                                    labels={"": _("No breakdown"), "member": _("By member"),
+                                            "subregion": _("By sub-region"),
+                                            "gender": _("By gender")}))
     file_format = "xlsx"
     years_from = "plans"
 

@@ -57,7 +57,8 @@ class EventsExporter(Exporter):
                     "beneficiaries, actions served, participants and women, experts, partners, "
                     "funding and its summary.")
     params = (OFFICE, PERIOD, Param("status", _("Status"), required=False,
-                                    choices=tuple(Event.Status.values)))
+                                    choices=tuple(Event.Status.values),
+                                    labels={"": _("Every status"), **dict(Event.Status.choices)}))
 
     def render(self, params, user=None):
         office = office_for(params, user)
