@@ -198,6 +198,8 @@ def test_a_tampered_choice_is_refused_on_the_form(client, world, role, exporter,
         shown = html.xpath("//*[@role='alert']")[0].text_content()
         assert exporter not in exports(html)
     else:
+        link = html.xpath(f"//a[@href='#export-{exporter}-form']")[0]
+        assert "the file was not made" in link.text_content()
         error = by_id(html, f"{exporter}-{field}-error")
         shown = error.text_content()
         if field != "format":  # a radio group: its fieldset points at the message

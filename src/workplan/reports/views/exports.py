@@ -41,8 +41,10 @@ def _page(request, chosen: ExportForm | None = None, status: int = 200):
     if wide is not None:
         plans = plans.filter(office_id__in=wide)
     refused = chosen if chosen is not None and not chosen.offered else None
+    failed = chosen if chosen is not None and chosen.offered else None
     return render(request, "reports/report_list.html",
-                  {"forms": forms, "annual_plans": plans, "refused": refused}, status=status)
+                  {"forms": forms, "annual_plans": plans, "refused": refused,
+                   "failed": failed}, status=status)
 
 
 @login_required
