@@ -349,8 +349,9 @@ def test_staff_read_the_dashboard_and_iptt_and_download_the_annual_report(
     page.wait_for_url(f"**{reverse('reports:report_list')}")
     card = page.locator("section.card").filter(
         has=page.get_by_role("heading", name="Annual report", exact=True))
-    card.get_by_label("Fiscal year").fill("2024-2025")
-    card.get_by_label("Format").select_option("docx")
+    card.get_by_label("Fiscal year").select_option("2024-2025")
+    card.get_by_label("Word", exact=True).check()
+    card.locator("code", has_text="format=docx").wait_for(state="attached")
     assert_accessible(page)
     shot(page, "journey-report-1-reports")
     with page.expect_download() as info:

@@ -138,7 +138,45 @@ def test_march_shows_the_events_of_march(staff_client, march):
     assert "In April" not in page and "In January" not in page
     assert 'href="?month=2025-02"' in page and 'href="?month=2025-04"' in page
     assert f'href="{CALENDAR}" aria-current="page"' in page  # the menu
-    assert '<th scope="col"><abbr title="Monday">Mon</abbr></th>' in page
+    assert '<span class="calendar-grid__weekday" title="Monday">Mon</span>' in page
+
+
+LONG_TITLE = ("Sub-regional workshop on the WCO SAFE Framework of Standards and Authorized "
+              "Economic Operator mutual recognition")
+
+
+def bars(page: str) -> list[str]:
+    """The grid's event bars as written: the class attribute and the link's text."""
+    import re
+
+    return [f"{m.group(1)} | {re.sub(r'<[^>]+>', '', m.group(2)).strip()}" for m in re.finditer(
+        r'<a class="(calendar-event [^"]*)" href="[^"]*">(.*?)</a>', page, re.S)]
+
+
+def test_an_event_across_a_week_end_is_one_bar_per_week_with_its_full_title(
+        staff_client, office, seed_plan, django_assert_num_queries):
+    # Saturday 8 to Monday 10 March 2025: two days of one week, one of the next
+    event(office, LONG_TITLE, dt.date(2025, 3, 8), dt.date(2025, 3, 10))
+    event(office, "One day", dt.date(2025, 3, 12), status="planned")
+    with django_assert_num_queries(CALENDAR_QUERIES):
+        response = staff_client.get(CALENDAR, {"month": "2025-03"})
+    weeks = response.context["weeks"]
+    spans = [(week[0].date, bar.start, bar.span, bar.before, bar.after)
+             for week in weeks for bar in week.bars if bar.event.title == LONG_TITLE]
+    assert spans == [(dt.date(2025, 3, 3), 6, 2, False, True),
+                     (dt.date(2025, 3, 10), 1, 1, True, False)]
+    found = bars(response.content.decode())
+    long_bars = [b for b in found if LONG_TITLE in b]
+    assert len(long_bars) == 2  # not one per day
+    assert long_bars[0].startswith("calendar-event calendar-event--held calendar-col-6 "
+                                   "calendar-span-2 calendar-event--after |")
+    assert long_bars[1].startswith("calendar-event calendar-event--held calendar-col-1 "
+                                   "calendar-span-1 calendar-event--before |")
+    # the full title is the link's text, with its dates for a screen reader
+    assert long_bars[0].endswith(f"| 8–10 Mar 2025, held: {LONG_TITLE} ›")
+    assert long_bars[1].endswith(f"| 8–10 Mar 2025, held: ‹ {LONG_TITLE}")
+    assert [b for b in found if "One day" in b][0].startswith(
+        "calendar-event calendar-event--planned calendar-col-3 calendar-span-1 |")
 
 
 def test_the_multi_day_event_is_in_february_too(staff_client, march):

@@ -365,10 +365,33 @@ class Day:
     events: list = field(default_factory=list)
 
 
-def month_weeks(year: int, month: int, events, first_weekday: int = 0) -> list[list[Day]]:
+@dataclass
+class Bar:
+    """An event's stretch within one week of the grid: columns ``start`` (1 = the week's first
+    day) to ``start + span - 1``; ``before`` / ``after``: it goes on in the week before or
+    after."""
+
+    event: object
+    start: int
+    span: int
+    before: bool
+    after: bool
+
+
+class Week(list):
+    """Seven ``Day``s, and ``bars``: one per event taking place that week, in the order a
+    grid stacks them (earliest first, then longest)."""
+
+    def __init__(self, days):
+        super().__init__(days)
+        self.bars: list[Bar] = []
+
+
+def month_weeks(year: int, month: int, events, first_weekday: int = 0) -> list[Week]:
     """The weeks of a month as a calendar grid shows them (days of the neighbouring months
-    included), each day with the events that take place on it."""
-    weeks = [[Day(day, day.month == month) for day in week] for week in
+    included): each day with the events that take place on it, each week with one bar per
+    event spanning its days in that week (so a three-day event is one bar, not three)."""
+    weeks = [Week(Day(day, day.month == month) for day in week) for week in
              calendar.Calendar(first_weekday).monthdatescalendar(year, month)]
     first, last = weeks[0][0].date, weeks[-1][-1].date
     by_date = {day.date: day for week in weeks for day in week}
@@ -377,6 +400,16 @@ def month_weeks(year: int, month: int, events, first_weekday: int = 0) -> list[l
         while day <= min(event.end_date, last):
             by_date[day].events.append(event)
             day += dt.timedelta(days=1)
+    for week in weeks:
+        monday, sunday = week[0].date, week[-1].date
+        for event in events:
+            if event.end_date < monday or event.start_date > sunday:
+                continue
+            start, end = max(event.start_date, monday), min(event.end_date, sunday)
+            week.bars.append(Bar(event, (start - monday).days + 1, (end - start).days + 1,
+                                 before=event.start_date < monday,
+                                 after=event.end_date > sunday))
+        week.bars.sort(key=lambda bar: (bar.start, -bar.span))
     return weeks
 
 

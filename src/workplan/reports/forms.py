@@ -224,3 +224,151 @@ class WordsForm(forms.Form):
             "challenges": paragraphs(data["challenges"]),
             "way_forward": paragraphs(data["way_forward"]),
         }
+
+
+# --- the Reports page: one exporter's parameters as a form ---------------------------------------
+
+
+class ExportForm:
+    """One exporter's parameters as a person fills them: the office and the fiscal year as
+    choices of what the user may export, formats by their names ("Word", "PDF").
+
+    Not a Django form: the registry's parameters clean the values, so the page, the API and
+    ``workplan export`` refuse the same input with the same words. The page adds one check of
+    its own: the fiscal year must be one it offers for the chosen office. ``years`` is
+    ``querysets.export_years(user, today)``, read once for every form of the page.
+    """
+
+    def __init__(self, exporter, user, years: dict, data=None, initial=None):
+        self.exporter, self.user, self.years = exporter, user, years
+        self.data = data
+        self.bound = data is not None
+        given = data if data is not None else (initial or {})
+        self.errors: dict[str, str] = {}
+        self.error: str | None = None  # about the whole form
+        self.options = {p.name: p.options(user) for p in exporter.params}
+        self.values: dict[str, str] = {}
+        for param in exporter.params:  # in order: the period's choices follow the office
+            self.values[param.name] = self._value(param, (given.get(param.name) or "").strip())
+
+    # --- what the page shows ---
+
+    @property
+    def offered(self) -> bool:
+        """False when a required choice has no option for this user (a focal point and the
+        annual report): the page does not offer the exporter at all."""
+        return not any(p.required and self.options[p.name] == [] for p in self.exporter.params)
+
+    @property
+    def slug(self) -> str:
+        return self.exporter.identifier
+
+    def fields(self) -> list[dict]:
+        found = []
+        for param in self.exporter.params:
+            options = self._choices(param)
+            if param.name == "format":
+                widget = "radio"
+            elif options is not None:
+                widget = "select"
+            else:
+                widget = "text"
+            found.append({"param": param, "name": param.name, "widget": widget,
+                          "id": f"{self.slug}-{param.name}", "options": options,
+                          "value": self.values[param.name],
+                          "error": self.errors.get(param.name)})
+        return found
+
+    def command_line(self) -> str:
+        return self.exporter.command_line(self.values)
+
+    # --- checking a download ---
+
+    def clean(self) -> dict | None:
+        """The cleaned parameters, or None with the errors set on the form."""
+        from .registry import ExportError
+
+        raw = {p.name: (self.data or {}).get(p.name, "") for p in self.exporter.params}
+        if not self.offered:
+            self.error = _("%(export)s is not among the exports open to you.") % {
+                "export": self.exporter.verbose_name}
+            return None
+        try:
+            params = self.exporter.clean(raw, self.user)
+        except ExportError as error:
+            self.add_error(error)
+            return None
+        problem = self._period_problem(params)
+        if problem:
+            self.errors["period"] = problem
+            return None
+        return params
+
+    def add_error(self, error) -> None:
+        """An ``ExportError`` on its field (or on the form when it names none of them)."""
+        if error.param in self.values:
+            self.errors[error.param] = str(error)
+        else:
+            self.error = str(error)
+
+    # --- helpers ---
+
+    def _period_options(self) -> list[tuple[str, str]]:
+        office = self.values.get("office", "")
+        years = self.years.get(office, {}).get(self.exporter.years_from, [])
+        return [(f"{y}-{y + 1}", f"{y}-{y + 1}") for y in years]
+
+    def _choices(self, param) -> list[tuple[str, str]] | None:
+        if param.name == "period" and "office" in self.values:
+            options = self._period_options()
+        else:
+            options = self.options[param.name]
+        if options is not None and not param.required:
+            empty = (_("Every fiscal year") if param.name == "period"
+                     else (param.labels or {}).get("", _("(none)")))
+            options = [("", empty), *options]
+        return options
+
+    def _value(self, param, given: str) -> str:
+        """What the field shows: the value sent for a download (even one not offered, so the
+        message beside it makes sense); a value the page was refreshed with when it is offered;
+        else the parameter's default when offered, else the first choice."""
+        if given and (self.bound or self._offers(param, given)):
+            return given
+        if param.name == "period" and "office" in self.values:
+            if not param.required:
+                return ""
+            office = self.years.get(self.values["office"], {})
+            years = office.get(self.exporter.years_from, [])
+            current = office.get("current")
+            chosen = current if current in years else next(
+                (y for y in years if current is None or y <= current), years[0] if years else None)
+            return f"{chosen}-{chosen + 1}" if chosen is not None else ""
+        options = self.options[param.name]
+        if options is None or not param.required:
+            return param.default or ""
+        keys = [key for key, _label in options]
+        if param.default in keys:
+            return param.default
+        return keys[0] if keys else ""
+
+    def _offers(self, param, value: str) -> bool:
+        options = self._choices(param)
+        return options is None or value in {key for key, _label in options}
+
+    def _period_problem(self, params) -> str | None:
+        period, office = params.get("period"), params.get("office")
+        if not period or not office:
+            return None
+        offered = [key for key, _label in self._period_options()]
+        if period in offered:
+            return None
+        if self.exporter.years_from == "plans":
+            message = _("period: %(office)s has no work plan for %(period)s that you may see")
+        else:
+            message = _("period: %(office)s has no plan or event in %(period)s that you may see")
+        message = message % {"office": office, "period": period}
+        if offered:
+            return _("%(message)s (the years offered: %(years)s)") % {
+                "message": message, "years": ", ".join(offered)}
+        return message

@@ -35,3 +35,35 @@ class PublicationQuerySet(RestrictedQuerySet):
     def counts_by_kind(self):
         """One row per kind with ``n``; one query."""
         return self.order_by().values("kind").annotate(n=Count("pk")).order_by("kind")
+
+
+
+def export_years(user, today) -> dict[str, dict]:
+    """The fiscal years the Reports page offers ``user``, by office code: ``plans`` (first
+    years of the work plans they may see), ``records`` (those and the years their visible
+    events start in), newest first, and ``current`` (the office's fiscal year of ``today``).
+    Two queries, whatever the number of years and offices."""
+    from workplan.core.access import VIEW
+    from workplan.delivery.models import Event
+    from workplan.delivery.summaries import fiscal_year_start
+    from workplan.plans.models import WorkPlan
+
+    found: dict[str, dict] = {}
+
+    def office(code, start_month):
+        return found.setdefault(code, {"plans": set(), "records": set(),
+                                       "current": fiscal_year_start(today, start_month)})
+
+    for code, month, year in (WorkPlan.objects.restrict(user, VIEW).order_by()
+                              .values_list("office__code", "office__fiscal_year_start_month",
+                                           "start_year").distinct()):
+        office(code, month)["plans"].add(year)
+        office(code, month)["records"].add(year)
+    for code, month, year in (Event.objects.restrict(user, VIEW).order_by().with_fiscal_year()
+                              .values_list("office__code", "office__fiscal_year_start_month",
+                                           "fy_start").distinct()):
+        office(code, month)["records"].add(year)
+    for years in found.values():
+        years["plans"] = sorted(years["plans"], reverse=True)
+        years["records"] = sorted(years["records"], reverse=True)
+    return found

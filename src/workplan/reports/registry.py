@@ -10,11 +10,13 @@ administers the server: no scope; otherwise every queryset goes through ``restri
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import shlex
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from workplan.core.years import parse_fiscal_year
 
@@ -45,13 +47,26 @@ class Param:
     help: str = ""
     # Checks the value further: raises ValueError with a message (e.g. an impossible year).
     check: Callable[[str], Any] | None = None
+    # What people call a fixed choice ("Word" for docx); the value stays what the CLI takes.
+    labels: Mapping[str, str] | None = None
 
     def options(self, user=None) -> list[tuple[str, str]] | None:
+        """(value, label) pairs the user may choose from; None: any value of the pattern.
+
+        Computed choices are read once per user object (a page offers the office parameter
+        of a dozen exporters from one query).
+        """
         if self.choices is None:
             return None
         if callable(self.choices):
-            return self.choices(user)
-        return [(c, c) for c in self.choices]
+            if user is None:
+                return self.choices(user)
+            cache = user.__dict__.setdefault("_workplan_export_options", {})
+            if self.choices not in cache:
+                cache[self.choices] = self.choices(user)
+            return cache[self.choices]
+        labels = self.labels or {}
+        return [(c, str(labels.get(c, c))) for c in self.choices]
 
     def clean(self, raw: str | None, user=None) -> str | None:
         value = (raw or "").strip() or self.default
@@ -62,7 +77,11 @@ class Param:
             return None
         options = self.options(user)
         if options is not None and value not in {key for key, _label in options}:
-            allowed = ", ".join(key for key, _label in options) or _("none available")
+            if not options:
+                raise ExportError(_("%(name)s: %(value)r is not among your choices (this "
+                                    "export offers you none)")
+                                  % {"name": self.name, "value": value}, self.name)
+            allowed = ", ".join(key for key, _label in options)
             raise ExportError(_("%(name)s: %(value)r is not one of %(allowed)s")
                               % {"name": self.name, "value": value, "allowed": allowed},
                               self.name)
@@ -77,6 +96,24 @@ class Param:
                 raise ExportError(_("%(name)s: %(problem)s")
                                   % {"name": self.name, "problem": error}, self.name) from None
         return value
+
+
+# File formats as people name them; the parameter's value stays the file's extension.
+FORMAT_NAMES = {
+    "docx": _("Word"),
+    "pdf": pgettext_lazy("file format", "PDF"),
+    "html": _("Web page"),
+    "xlsx": _("Excel"),
+    "json": pgettext_lazy("file format", "JSON"),
+    "txt": _("Plain text"),
+    "ics": pgettext_lazy("file format", "iCalendar"),
+    "xml": _("IATI XML"),
+}
+
+
+def format_param(choices: tuple[str, ...], default: str) -> Param:
+    """The ``format`` parameter of an exporter that writes several kinds of file."""
+    return Param("format", _("Format"), default=default, choices=choices, labels=FORMAT_NAMES)
 
 
 PERIOD = Param("period", _("Fiscal year"), pattern=r"\d{4}-\d{4}", help=_("e.g. 2024-2025"),
@@ -134,6 +171,25 @@ class Exporter:
     verbose_name: ClassVar[str]
     description: ClassVar[str] = ""
     params: ClassVar[tuple[Param, ...]] = ()
+    # The one kind of file an exporter without a ``format`` parameter writes (a FORMAT_NAMES
+    # key), named on the Reports page.
+    file_format: ClassVar[str | None] = None
+    # Where the fiscal years the Reports page offers come from: "plans" (the exporter reports
+    # on a work plan) or "records" (plans and events).
+    years_from: ClassVar[str] = "records"
+
+    @property
+    def format_name(self) -> str | None:
+        return str(FORMAT_NAMES[self.file_format]) if self.file_format else None
+
+    def command_line(self, values: Mapping[str, str | None] | None = None) -> str:
+        """The ``workplan export`` command that writes the same file (values as given)."""
+        parts = ["workplan", "export", self.identifier]
+        for param in self.params:
+            value = (values or {}).get(param.name)
+            if value:
+                parts += ["--param", f"{param.name}={value}"]
+        return shlex.join(parts)
 
     def clean(self, raw: dict[str, str], user=None) -> dict[str, str | None]:
         unknown = set(raw) - {p.name for p in self.params}

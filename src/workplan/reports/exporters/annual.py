@@ -18,6 +18,7 @@ from ..registry import (
     Exporter,
     Param,
     fiscal_year,
+    format_param,
     office_for,
     registry,
     scoped,
@@ -49,9 +50,9 @@ class AnnualReportExporter(Exporter):
                     "with the year's figures, activities by pillar and action (a paragraph per "
                     "event), KPI achievement, publications, participants in regional and "
                     "sub-regional workshops by member, the next year's plan, abbreviations "
-                    "and charts. Word (to edit), PDF or HTML.")
-    params = (OFFICE_WIDE, PERIOD, Param("format", _("Format"), default="docx",
-                                         choices=("docx", "pdf", "html")))
+                    "and charts. Word (to edit), PDF or a web page.")
+    params = (OFFICE_WIDE, PERIOD, format_param(("docx", "pdf", "html"), "docx"))
+    years_from = "plans"
 
     def render(self, params, user=None):
         fiscal_year(params)
@@ -76,11 +77,13 @@ class NewsletterExporter(Exporter):
     identifier = "newsletter"
     verbose_name = _("Quarterly e-newsletter draft")
     description = _("The quarter's held events with a paragraph each, its figures, next "
-                    "quarter's events and what was published: Word to edit, or HTML to paste "
-                    "into the mailing tool.")
+                    "quarter's events and what was published: Word to edit, or a web page to "
+                    "paste into the mailing tool.")
     params = (OFFICE_WIDE, PERIOD,
-              Param("quarter", _("Quarter of the fiscal year"), choices=("1", "2", "3", "4")),
-              Param("format", _("Format"), default="docx", choices=("docx", "html")))
+              Param("quarter", _("Quarter of the fiscal year"), choices=("1", "2", "3", "4"),
+                    labels={"1": _("1st quarter"), "2": _("2nd quarter"),
+                            "3": _("3rd quarter"), "4": _("4th quarter")}),
+              format_param(("docx", "html"), "docx"))
 
     def render(self, params, user=None):
         year = fiscal_year(params)

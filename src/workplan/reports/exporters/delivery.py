@@ -12,7 +12,8 @@ from ..registry import Export, Exporter, registry, scoped
 @registry.register
 class CalendarExporter(Exporter):
     identifier = "calendar"
-    verbose_name = _("Calendar of events (ICS)")
+    verbose_name = _("Calendar of events")
+    file_format = "ics"
     description = _("Every event, for Outlook, Google Calendar or any calendar application.")
 
     def render(self, params, user=None):

@@ -23,7 +23,8 @@ from ..registry import (
 @registry.register
 class IatiExporter(Exporter):
     identifier = "iati-activities"
-    verbose_name = _("IATI activities (XML)")
+    verbose_name = _("IATI activities")
+    file_format = "xml"
     description = _("The fiscal year's events as IATI 2.03 activities (status, dates, "
                     "participating organisations, recipient countries, sector, budgets and "
                     "transactions from their funding), for the aid transparency registry.")

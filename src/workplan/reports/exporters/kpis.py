@@ -15,11 +15,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @registry.register
 class IpttExporter(Exporter):
     identifier = "iptt"
-    verbose_name = _("Indicator performance tracking table (XLSX)")
+    verbose_name = _("Indicator performance tracking table")
     description = _("Every KPI of the plan by quarter: target, actual, % met, numerators and "
                     "denominators; optionally broken down.")
     params = (OFFICE, PERIOD, Param("by", _("Breakdown"), required=False,
-                                    choices=("member", "subregion", "gender")))
+                                    choices=("member", "subregion", "gender"),
+                                    labels={"": _("No breakdown"), "member": _("By member"),
+                                            "subregion": _("By sub-region"),
+                                            "gender": _("By gender")}))
+    file_format = "xlsx"
+    years_from = "plans"
 
     def render(self, params, user=None):
         plan = plan_for(params, user)

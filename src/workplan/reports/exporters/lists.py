@@ -51,12 +51,14 @@ def _about(what, office, params, user) -> list[str]:
 @registry.register
 class EventsExporter(Exporter):
     identifier = "events"
-    verbose_name = _("Events (XLSX)")
+    verbose_name = _("Events")
+    file_format = "xlsx"
     description = _("Every event of the fiscal year: kind, level, status, dates, place, "
                     "beneficiaries, actions served, participants and women, experts, partners, "
                     "funding and its summary.")
     params = (OFFICE, PERIOD, Param("status", _("Status"), required=False,
-                                    choices=tuple(Event.Status.values)))
+                                    choices=tuple(Event.Status.values),
+                                    labels={"": _("Every status"), **dict(Event.Status.choices)}))
 
     def render(self, params, user=None):
         office = office_for(params, user)
@@ -73,7 +75,8 @@ class EventsExporter(Exporter):
 @registry.register
 class ParticipantsExporter(Exporter):
     identifier = "participants"
-    verbose_name = _("Participants by member and gender (XLSX)")
+    verbose_name = _("Participants by member and gender")
+    file_format = "xlsx"
     description = _("Participants of the fiscal year's held events by member and gender "
                     "(as the KPIs count them), and every participation one by one.")
     params = (OFFICE, PERIOD)
@@ -92,7 +95,8 @@ class ParticipantsExporter(Exporter):
 @registry.register
 class RequestsExporter(Exporter):
     identifier = "requests"
-    verbose_name = _("Requests for assistance (XLSX)")
+    verbose_name = _("Requests for assistance")
+    file_format = "xlsx"
     description = _("Members' requests (filed in the fiscal year, or all): topic, action, "
                     "preferred dates, status and the event they became.")
     params = (OFFICE, PERIOD_OPTIONAL)
@@ -113,7 +117,8 @@ class RequestsExporter(Exporter):
 @registry.register
 class PublicationsExporter(Exporter):
     identifier = "publications"
-    verbose_name = _("Publications register (XLSX)")
+    verbose_name = _("Publications register")
+    file_format = "xlsx"
     description = _("Newsletter issues, good practice reports, articles members submitted "
                     "and website items, with the actions they serve.")
     params = (OFFICE, PERIOD_OPTIONAL)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from workplan.plans.export import FORMATS, export_plan
 from workplan.plans.models import WorkPlan
 
-from ..registry import OFFICE, PERIOD, Export, Exporter, ExportError, Param, registry, scoped
+from ..registry import OFFICE, PERIOD, Export, Exporter, ExportError, format_param, registry, scoped
 
 
 def plan_for(params, user):
@@ -23,8 +23,8 @@ class WorkPlanExporter(Exporter):
     verbose_name = _("Annual work plan")
     description = _("The plan as imported: JSON (canonical), the published text layout, Word "
                     "(the annual report's annex table) or Excel.")
-    params = (OFFICE, PERIOD, Param("format", _("Format"), default="docx",
-                                    choices=tuple(FORMATS)))
+    params = (OFFICE, PERIOD, format_param(tuple(FORMATS), "docx"))
+    years_from = "plans"
 
     def render(self, params, user=None):
         return Export(*export_plan(plan_for(params, user), params["format"]))

@@ -19,7 +19,8 @@ def _surveys(user):
 @registry.register
 class SurveyResultsExporter(Exporter):
     identifier = "survey-results"
-    verbose_name = _("Survey results (XLSX)")
+    verbose_name = _("Survey results")
+    file_format = "xlsx"
     description = _("One survey's questions with their results, every response and the "
                     "response rate by member (the survey's number is in its page's address).")
     params = (Param("survey", _("Survey number"), pattern=r"\d{1,10}",
