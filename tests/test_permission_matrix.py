@@ -182,6 +182,10 @@ PAGES: dict[str, Page] = {
     "indicators:dashboard": Page("plan"),
     # reports: the exporters' page; each export is scoped to what the user may see
     "reports:report_list": Page(),
+    # the annual report's own words: the office-wide roles read, staff and admins write
+    "reports:words_detail": Page("plan", narrow=NOBODY),
+    "reports:words_finalise": Page("plan", kind="post"),
+    "reports:words_reopen": Page("plan", kind="post"),
     "reports:report_download": Page(extra={"identifier": "calendar"}),
     # reports: the publications register (published items: every role of the office)
     "reports:publication_list": Page(),
@@ -805,6 +809,8 @@ POST_ANSWERS = {
     "directory:member_detail": frozenset({200, 404, 405}),
     "framework:strategicplan_detail": frozenset({200, 404, 405}),
     "framework:objective_detail": frozenset({200, 404, 405}),
+    # the report's words: staff's empty form is refused on the page (nothing saved); others 404
+    "reports:words_detail": frozenset({200, 400, 404}),
 }
 
 

@@ -33,6 +33,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 
 from django.apps import apps
@@ -120,15 +121,19 @@ def applied_migrations(using: str = "default") -> dict[str, list[str]]:
 
 def _migration_loaded_keys() -> dict[str, tuple[str, set]]:
     """{model label: (natural key field, keys)} of the rows the data migrations create
-    (directory/migrations/0002_load_asia_pacific.py, indicators/migrations/0003_instruments_
-    and_bindings.py), read from the same data files they load. Every other table of a freshly
-    migrated database is empty, but for the group-member links of these groups."""
+    (directory/migrations/0002_load_asia_pacific.py and 0007_partners_oco_pifs.py,
+    indicators/migrations/0003_instruments_and_bindings.py), read from the same data they
+    load. Every other table of a freshly migrated database is empty, but for the group-member
+    links of these groups."""
     from workplan.directory.services import ASIA_PACIFIC, _rows
     from workplan.indicators.services import DATA as INDICATOR_DATA
 
     with (INDICATOR_DATA / "instruments.csv").open(encoding="utf-8") as handle:
         instruments = {row["code"] for row in csv.DictReader(handle)}
+    # the partners directory/migrations/0007_partners_oco_pifs.py adds (OCO, PIFS)
+    partners = import_module("workplan.directory.migrations.0007_partners_oco_pifs").PARTNERS
     return {
+        "directory.partner": ("name", {name for name, *_rest in partners}),
         "directory.region": ("code", {ASIA_PACIFIC["region"][0]}),
         "directory.office": ("code", {ASIA_PACIFIC["office"]["code"]}),
         "directory.member": ("iso3", {row["iso3"] for row in _rows(ASIA_PACIFIC["members"])}),

@@ -45,8 +45,8 @@ def _words(plan) -> ReportWords:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def words_detail(request, office: str, period: str):
-    plan = _plan(request.user, office, period)
+def words_detail(request, office_code: str, period: str):
+    plan = _plan(request.user, office_code, period)
     words = _words(plan)
     may_edit = can(request.user, CHANGE, plan.office) and not words.is_final
     report = annual_report(plan, words=words)
@@ -88,8 +88,8 @@ def words_detail(request, office: str, period: str):
 
 @login_required
 @require_POST
-def words_finalise(request, office: str, period: str):
-    plan = _plan(request.user, office, period)
+def words_finalise(request, office_code: str, period: str):
+    plan = _plan(request.user, office_code, period)
     if not can(request.user, CHANGE, plan.office):
         raise Http404
     words = _words(plan)
@@ -108,8 +108,8 @@ def words_finalise(request, office: str, period: str):
 
 @login_required
 @require_POST
-def words_reopen(request, office: str, period: str):
-    plan = _plan(request.user, office, period)
+def words_reopen(request, office_code: str, period: str):
+    plan = _plan(request.user, office_code, period)
     if not can(request.user, ADMINISTER, plan.office):
         raise Http404
     try:
@@ -137,7 +137,9 @@ def words_url(plan) -> str:
 __all__ = ["paragraphs"]
 
 urlpatterns = [
-    path("annual/<slug:office>/<str:period>/", words_detail, name="words_detail"),
-    path("annual/<slug:office>/<str:period>/final/", words_finalise, name="words_finalise"),
-    path("annual/<slug:office>/<str:period>/reopen/", words_reopen, name="words_reopen"),
+    path("annual/<slug:office_code>/<fiscal_year:period>/", words_detail, name="words_detail"),
+    path("annual/<slug:office_code>/<fiscal_year:period>/final/", words_finalise,
+         name="words_finalise"),
+    path("annual/<slug:office_code>/<fiscal_year:period>/reopen/", words_reopen,
+         name="words_reopen"),
 ]
