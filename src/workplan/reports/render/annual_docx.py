@@ -71,7 +71,7 @@ def render_annual_docx(report) -> bytes:
     w.flush()
     _key_figures(doc, report)
     if report.events_by_kind_level:
-        w.paragraph(_("Events held by kind and level"), "Caption")
+        w.paragraph(_("Events held by kind and level"), "Table Caption")
         levels = report.levels
         totals = [sum(counts[i] for _k, counts in report.events_by_kind_level)
                   for i in range(len(levels))]
@@ -114,7 +114,7 @@ def render_annual_docx(report) -> bytes:
     w.paragraph(report.kpi_summary)
     figure("kpis")
     w.paragraph(_("KPI achievement for the fiscal year (from the indicator performance "
-                  "tracking table)"), "Caption")
+                  "tracking table)"), "Table Caption")
     w.table([_("Action"), _("KPI"), _("Target"), _("Actual"), _("% met"), _("Status"),
              _("Comment")],
             [[[r.code, r.action_title], [r.kpi, _("Counts: %(what)s") % {"what": r.counts}],
@@ -124,7 +124,7 @@ def render_annual_docx(report) -> bytes:
     if "publications" in chapters:
         w.page_break()
         w.heading(chapters["publications"], 1)
-        w.paragraph(report.publications_intro)
+        w.paragraph(report.publications_intro, "Table Intro")
         w.table([_("Date"), _("Kind"), _("Title"), _("Member")],
                 [[date_format(p.date, "j M Y"), p.kind, p.title, p.member or "–"]
                  for p in report.publications], widths=[2.4, 3.6, 8.0, 2.6])
@@ -139,7 +139,7 @@ def render_annual_docx(report) -> bytes:
     if "annex1" in chapters:
         w.page_break()
         w.heading(chapters["annex1"], 1)
-        w.paragraph(report.annex_intro)
+        w.paragraph(report.annex_intro, "Table Intro")
         _annex_table(w, report)
         figure("workshops")
         w.heading(_("The workshops"), 2)
@@ -230,7 +230,7 @@ def _contents(doc, report) -> None:
 
 
 def _key_figures(doc, report) -> None:
-    word.para(doc, _("The year in figures"), "Caption")
+    word.para(doc, _("The year in figures"), "Table Caption")
     per_row = 4
     figures = report.figures
     grid = doc.add_table(rows=0, cols=per_row)

@@ -58,6 +58,10 @@ def new_document(*, title: str, subject: str, author: str) -> Document:
         style.font.size = Pt(size)
         style.font.color.rgb = BLUE
     styles["Heading 3"].font.color.rgb = RGBColor(0x1B, 0x1F, 0x24)
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        # set here, not left to the template: a heading never ends a page without its text
+        styles[name].paragraph_format.keep_with_next = True
+        styles[name].paragraph_format.keep_together = True
     styles["Heading 1"].paragraph_format.space_after = Pt(10)
     styles["Heading 2"].paragraph_format.space_before = Pt(14)
     styles["Subtitle"].font.italic = False
@@ -115,6 +119,9 @@ def _add_styles(doc) -> None:
     facts.font.bold = False
     facts.font.color.rgb = MUTED
     _paragraph_style(doc, "Lead", color=MUTED, keep=True)
+    # What introduces a table stays on the table's page (with its first rows).
+    _paragraph_style(doc, "Table Caption", base="Caption", keep=True)
+    _paragraph_style(doc, "Table Intro", keep=True)
     _paragraph_style(doc, "Action Text", italic=True, color=MUTED, keep=True)
 
 
