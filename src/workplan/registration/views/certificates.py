@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -36,6 +36,13 @@ from .. import certificates, services
 from ..forms import CertificateLayoutForm, VerifyForm
 from ..models import Certificate, CertificateLayout
 from .register import _public
+
+
+def _get_only(request):
+    """After the object's lookup (a 404 first, whatever the method): GET and HEAD only."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return None
 
 
 def pdf_response(data: bytes, name: str, *, attachment: bool = True) -> HttpResponse:
@@ -74,10 +81,11 @@ def certificate_layout(request, office_code: str):
 
 
 @login_required
-@require_GET
 def certificate_layout_preview(request, office_code: str):
     """A sample certificate in the office's layout, shown in the browser."""
     office = get_object_or_404(administered_offices(request.user), code=office_code)
+    if refused := _get_only(request):
+        return refused
     with from_request(request):
         data = certificates.sample_pdf(office, certificates.layout_of(office))
     return pdf_response(data, f"certificate-sample-{office.code}.pdf", attachment=False)
@@ -98,9 +106,10 @@ def _certificate(request, pk):
 
 
 @login_required
-@require_GET
 def event_certificates(request, pk: int):
     event = _event(request, pk)
+    if refused := _get_only(request):
+        return refused
     participants = (certificates.eligible(event).select_related("person", "member",
                                                                  "certificate")
                     .order_by("person__full_name", "pk"))
@@ -155,10 +164,11 @@ def certificates_email(request, pk: int):
 
 
 @login_required
-@require_GET
 def event_certificates_pdf(request, pk: int):
     """Every valid certificate of the event, one page each, in one PDF."""
     event = _event(request, pk)
+    if refused := _get_only(request):
+        return refused
     chosen = list(Certificate.objects.filter(participation__event=event,
                                              revoked_at__isnull=True)
                   .order_by("full_name", "pk"))
@@ -172,9 +182,10 @@ def event_certificates_pdf(request, pk: int):
 
 
 @login_required
-@require_GET
 def certificate_pdf(request, pk: int):
     certificate = _certificate(request, pk)
+    if refused := _get_only(request):
+        return refused
     if certificate.revoked_at is not None:
         messages.error(request, _("The certificate of %(name)s is revoked: it is not printed.")
                        % {"name": certificate.full_name})
