@@ -14,7 +14,7 @@ check page of a large attendance sheet.
                                                    rendered (``delivery:attendance_import``)
 
 Each ``measure`` runs in a process of its own, so the peak RSS printed is that case's (and, for
-the certificates, that of the Typst child processes, which every run starts afresh). Prints
+the certificates, that of a Typst child process typesetting the same document). Prints
 one JSON object. Run by bench/run.py (family ``registration``).
 """
 
@@ -118,8 +118,29 @@ def measure_certificates() -> None:
     print(json.dumps({
         "name": "certificates, one PDF", "scale": str(PARTICIPANTS), "median_ms": median,
         "queries": len(captured), "floor_ms": None, "peak_rss_mb": peak_mb(),
-        "typst_peak_rss_mb": peak_mb(resource.RUSAGE_CHILDREN), "pages": pages,
-        "bytes": len(pdf)}))
+        "typst_peak_rss_mb": typst_peak_mb(event), "pages": pages, "bytes": len(pdf)}))
+
+
+def typst_peak_mb(event) -> float | None:
+    """The Typst child's own peak RSS, for the same document. Not RUSAGE_CHILDREN: a child's
+    figure there starts at this process's size when it was forked. ``/usr/bin/time`` forks
+    the child from its own small process, so its ``%M`` is Typst's alone."""
+    import shutil
+
+    from workplan.registration import certificates
+    from workplan.registration.models import Certificate
+    from workplan.reports.render.typeset import CHILD
+
+    if shutil.which("time") is None and not Path("/usr/bin/time").exists():
+        return None
+    chosen = list(Certificate.objects.filter(participation__event=event)
+                  .order_by("full_name", "pk"))
+    data = certificates.document(certificates.common_data(event, certificates.layout_of(
+        event.office)), [certificates.page_data(c) for c in chosen], "bench")
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, str(CHILD),
+                           certificates.TEMPLATE, "pdf", ""],
+                          input=json.dumps(data).encode(), capture_output=True, check=True)
+    return round(int(done.stderr.decode().strip().splitlines()[-1]) / 1024, 1)
 
 
 def measure_sheet(folder: Path) -> None:
