@@ -23,7 +23,8 @@ from run_tests import PostgresCluster, find_pg_bindir  # noqa: E402
 
 IMPORT_SCALES = [(1, "seed", 5), (5, "x5", 3), (10, "x10", 3), (20, "x20", 3)]
 WORLD_SCALES = ["small", "large"]
-FAMILIES = {"import", "kpi", "report", "survey", "api", "load", "upload", "plan"}
+FAMILIES = {"import", "kpi", "report", "survey", "api", "load", "upload", "plan",
+            "registration"}
 
 
 def run_case(script: str, args: list[str], database_url: str, home: str) -> dict:
@@ -111,6 +112,22 @@ def upload_rows() -> list[dict]:
     return rows
 
 
+def registration_rows(db: str, url_for) -> list[dict]:
+    """Certificates of a 200-participant event in one PDF, and the check page of a 2,000-row
+    attendance sheet (``registration_case.py``): data built once, each case measured in a
+    process of its own."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="workplan-bench-") as home:
+        url = url_for(home, "registration")
+        run_lines("registration_case.py", ["build", home], url, home)
+        for args in (["measure", "certificates"], ["measure", "sheet", home]):
+            result = run_lines("registration_case.py", args, url, home)[-1]
+            rows.append({**result, "db": db})
+            print(f"  {result['name']} {result['scale']} on {db}: {result['median_ms']} ms, "
+                  f"peak {result['peak_rss_mb']} MB", file=sys.stderr)
+    return rows
+
+
 def pg_database(cluster, name: str) -> str:
     """A fresh database in the throwaway cluster; its URL."""
     import psycopg
@@ -168,9 +185,12 @@ def main() -> int:
         rows += upload_rows()
     if "import" in families:
         rows += import_rows("sqlite", lambda home: f"sqlite:///{home}/bench.sqlite3")
-    if families - {"import", "upload"}:
+    if families - {"import", "upload", "registration"}:
         rows += world_rows("sqlite", lambda home, scale: f"sqlite:///{home}/bench.sqlite3",
                            families)
+    if "registration" in families:
+        rows += registration_rows("sqlite",
+                                  lambda home, scale: f"sqlite:///{home}/bench.sqlite3")
     bindir = find_pg_bindir() if families - {"upload"} else None  # upload: no database
     if bindir is None and families - {"upload"}:
         print("PostgreSQL binaries not found: PostgreSQL rows skipped", file=sys.stderr)
@@ -178,10 +198,13 @@ def main() -> int:
         with PostgresCluster(bindir) as cluster:
             if "import" in families:
                 rows += import_rows("postgresql", lambda home: cluster.url)
-            if families - {"import", "upload"}:
+            if families - {"import", "upload", "registration"}:
                 rows += world_rows("postgresql",
                                    lambda home, scale: pg_database(cluster, f"bench_{scale}"),
                                    families)
+            if "registration" in families:
+                rows += registration_rows(
+                    "postgresql", lambda home, scale: pg_database(cluster, f"bench_{scale}"))
     header = f"{'name':<32}{'scale':<7}{'db':<12}{'median_ms':>10}{'queries':>9}" \
              f"{'floor_ms':>10}{'peak_rss_mb':>13}  {'extra'}"
     print(header)

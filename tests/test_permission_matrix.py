@@ -257,6 +257,19 @@ PAGES: dict[str, Page] = {
     "registration:checkin": Page("event", kind="change"),
     "registration:checkin_mark": Page("event", kind="post"),
     "registration:checkin_walk_in": Page("event", kind="post"),
+    # registration: certificates (the layout is the office admins'; an event's certificates
+    # its office's staff; the verification page anyone's)
+    "registration:certificate_layout": Page("office", kind="administer"),
+    "registration:certificate_layout_preview": Page("office", kind="administer"),
+    "registration:event_certificates": Page("event", kind="change"),
+    "registration:certificates_issue": Page("event", kind="post"),
+    "registration:certificates_email": Page("event", kind="post"),
+    "registration:event_certificates_pdf": Page("event", kind="change"),
+    "registration:certificate_pdf": Page("certificate", kind="change"),
+    "registration:certificate_revoke": Page("certificate", kind="post"),
+    "registration:certificate_reissue": Page("certificate", kind="post"),
+    "registration:verify_form": Page(public=True),
+    "registration:verify": Page("certificate_code", public=True),
 }
 
 
@@ -322,6 +335,8 @@ def _kwargs(subject, obj) -> dict:
         return {"code": obj.code}
     if subject == "invite_link":
         return {"token": obj.raw_token}
+    if subject == "certificate_code":
+        return {"code": obj.code}
     return {"pk": obj.pk}
 
 
@@ -481,10 +496,11 @@ def _survey_world(office, other_office, own_event, office_event, outside_event, 
 
 def _registration_world(own_event, office_event, outside_event, lao) -> dict:
     """Open registration links of each event, and a confirmed registration (with its personal
-    link) at each."""
+    link) at each, checked in, with its certificate of participation."""
     from workplan.registration import services as registration
+    from workplan.registration.models import Certificate
 
-    links, tickets = {}, {}
+    links, tickets, certificates = {}, {}, {}
     closes = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
     for variant, event in (("own", own_event), ("office", office_event),
                            ("outside", outside_event)):
@@ -496,7 +512,15 @@ def _registration_world(own_event, office_event, outside_event, lao) -> dict:
                                     member=lao if variant == "own" else None, source="staff")
         one.raw_token = registration.confirm_registration(one)
         tickets[variant] = one
-    return {"registration_link": links, "ticket": tickets}
+        # They came: checked in, with a certificate (made here for them alone, so that the
+        # event's PDF is one page).
+        one.refresh_from_db()
+        registration.check_in(one.participation)
+        certificates[variant] = Certificate.objects.create(
+            participation=one.participation, code=registration.new_code(),
+            full_name=one.full_name)
+    return {"registration_link": links, "ticket": tickets, "certificate": certificates,
+            "certificate_code": certificates}
 
 
 def _publication_world(office, other_office, lao, ken) -> dict:
@@ -811,14 +835,18 @@ POST_ANSWERS = {
     "framework:objective_detail": frozenset({200, 404, 405}),
     # the report's words: staff's empty form is refused on the page (nothing saved); others 404
     "reports:words_detail": frozenset({200, 400, 404}),
+    # Public read-only pages (the certificate check): GET only, nothing to post.
+    "registration:verify_form": frozenset({405}),
+    "registration:verify": frozenset({405}),
 }
 
 
 def expected_post(name: str, page: Page, role: str) -> frozenset:
     if page.public:
         # a survey or registration link: the empty form is refused, nothing saved (a link
-        # that takes nothing any more, e.g. an event held, says so: its ``ok`` other than 200)
-        return frozenset({400}) | (page.ok - {200})
+        # that takes nothing any more, e.g. an event held, says so: its ``ok`` other than 200);
+        # a public page that only shows something answers 405
+        return POST_ANSWERS.get(name) or frozenset({400}) | (page.ok - {200})
     if role == "anonymous":
         return frozenset({302})
     if page.kind == "view":

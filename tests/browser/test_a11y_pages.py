@@ -52,6 +52,9 @@ NON_HTML = {
     "reports:report_download": "an exporter's file (DOCX, PDF, XLSX, XML, ICS...)",
     "reports:publication_file": "a publication's file",
     "surveys:survey_export": "the survey's answers as XLSX",
+    "registration:event_certificates_pdf": "an event's certificates (PDF)",
+    "registration:certificate_pdf": "one certificate (PDF)",
+    "registration:certificate_layout_preview": "a sample certificate (PDF)",
 }
 ANONYMOUS = ("main", "header")  # pages without the menu: no nav landmark
 

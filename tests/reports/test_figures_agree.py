@@ -279,6 +279,11 @@ def test_one_events_headcount_is_the_same_everywhere_and_for_everyone(world):
     facts = next(e for e in annual_report(plan, today=world["today"]).events
                  if e.pk == mixed.pk)
     assert (facts.participants, facts.women, facts.experts) == expected[:3]
+    # The certificates page (staff): one line, and one certificate, per participant.
+    response = client_of(world["users"]["staff-a"]).get(
+        reverse("registration:event_certificates", args=[mixed.pk]))
+    assert response.context["headcount"].participants == expected[0]
+    assert len(response.context["participants"]) == expected[0]
 
 
 def test_a_focal_point_sees_totals_labelled_and_names_scoped(world):

@@ -63,3 +63,54 @@ class NomineeForm(forms.Form):
                 label=_("I agree that the office records my name, administration, position, "
                         "gender and e-mail for this event and its reports."),
                 error_messages={"required": _("Registration needs your consent.")})
+
+
+class CertificateLayoutForm(forms.Form):
+    """The office's certificate: wording, the head of office, the pictures. Validates the
+    texts and reads the uploads (at most the size limit); the service checks the pictures by
+    their header and saves."""
+
+    heading = forms.CharField(label=_("Heading"), max_length=120, required=False,
+                              help_text=_("Empty: “Certificate of participation”."))
+    statement = forms.CharField(label=_("Words before the event's title"), max_length=200,
+                                required=False, help_text=_("Empty: “participated in”."))
+    head_name = forms.CharField(label=_("Head of office's name"), max_length=200,
+                                required=False)
+    head_title = forms.CharField(label=_("Head of office's title"), max_length=200,
+                                 required=False, help_text=_("e.g. Head of the Regional Office"))
+    logo = forms.FileField(label=_("Logo of the office (PNG or JPEG, at most 2 MB)"),
+                           required=False)
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    signature = forms.FileField(label=_("Signature of the head (PNG or JPEG, at most 2 MB)"),
+                                required=False)
+    remove_signature = forms.BooleanField(label=_("Remove the signature"), required=False)
+
+    def _upload(self, name):
+        from .services import IMAGE_LIMIT, CertificateError, check_image
+
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return None
+        if upload.size > IMAGE_LIMIT:  # told before anything is read
+            from workplan.core.uploads import sizes
+
+            raise forms.ValidationError(
+                _("%(field)s: “%(name)s” is %(size)s; the limit is %(limit)s.")
+                % {"field": name, "name": upload.name, **sizes(upload.size, IMAGE_LIMIT)})
+        data = upload.read()
+        try:
+            check_image(name, upload.name, data)
+        except CertificateError as error:
+            raise forms.ValidationError(str(error)) from None
+        return (upload.name, data)
+
+    def clean_logo(self):
+        return self._upload("logo")
+
+    def clean_signature(self):
+        return self._upload("signature")
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label=_("Verification code"), max_length=40,
+                           help_text=_("As printed on the certificate, e.g. K7MX-Q4PA-2HZD."))

@@ -241,3 +241,85 @@ class CheckIn(models.Model):
     @classmethod
     def narrow_scope(cls, user, action):
         return None
+
+
+# --- certificates of participation ------------------------------------------------------------
+
+
+def layout_image_path(instance, filename):
+    return f"certificates/{instance.office_id}/{filename}"
+
+
+class CertificateLayout(TimeStampedModel):
+    """An office's certificate of participation: its wording, the head of office's name, title
+    and signature, and the office's logo (PNG or JPEG, checked by their header), uploaded by
+    the office's admins. One per office; every change is kept in the history."""
+
+    office = models.OneToOneField("directory.Office", on_delete=models.CASCADE,
+                                  related_name="certificate_layout", verbose_name=_("office"))
+    # Empty: the words of the certificate in the reader's language (``CERTIFICATE_WORDS``).
+    heading = models.CharField(_("heading"), max_length=120, blank=True,
+                               help_text=_("Empty: “Certificate of participation”."))
+    statement = models.CharField(_("words before the event's title"), max_length=200,
+                                 blank=True, help_text=_("Empty: “participated in”."))
+    head_name = models.CharField(_("head of office's name"), max_length=200, blank=True)
+    head_title = models.CharField(_("head of office's title"), max_length=200, blank=True,
+                                  help_text=_("e.g. Head of the Regional Office"))
+    signature = models.FileField(_("signature (PNG or JPEG)"), upload_to=layout_image_path,
+                                 max_length=300, blank=True)
+    logo = models.FileField(_("logo (PNG or JPEG)"), upload_to=layout_image_path,
+                            max_length=300, blank=True)
+    history = HistoricalRecords()
+    office_path = "office"
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate layout")
+        verbose_name_plural = _("certificate layouts")
+
+    def __str__(self):
+        return f"{self.office_id}: {self.heading}"
+
+
+class Certificate(models.Model):
+    """The certificate of participation of one participation (someone who attended as a
+    participant). ``code`` is printed on it and opens its public verification page: a lookup
+    key, not a credential (it is on paper), so it is stored as it is. ``full_name`` is the
+    name as printed, kept even if the person's record changes later. A revoked certificate
+    stays, and its page says it was revoked."""
+
+    participation = models.OneToOneField("delivery.Participation", on_delete=models.CASCADE,
+                                         related_name="certificate",
+                                         verbose_name=_("participation"))
+    code = models.CharField(_("verification code"), max_length=16, unique=True,
+                            editable=False)
+    full_name = models.CharField(_("name as printed"), max_length=200)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    office_path = "participation__event__office"
+    private = True
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name", "pk"]
+        verbose_name = _("certificate of participation")
+        verbose_name_plural = _("certificates of participation")
+
+    def __str__(self):
+        return f"{self.full_name} ({self.display_code})"
+
+    @classmethod
+    def narrow_scope(cls, user, action):
+        return None
+
+    @property
+    def display_code(self) -> str:
+        """The code as printed, in groups of four: "K7MX-Q4PA-2HZD"."""
+        return "-".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))

@@ -146,12 +146,21 @@ def person_data(person: Person) -> dict:
 
 
 def _registration_data(person) -> dict:
-    """Registrations of ``person``."""
+    """Registrations and certificates of ``person``."""
+    from .models import Certificate
+
     return {"registrations": [
         {"event": r.event.title, "state": r.state, "source": r.source, "email": r.email,
          "registered": r.created.isoformat(),
          "consented": r.consent_at.isoformat() if r.consent_at else None}
-        for r in person.registrations.select_related("event").order_by("pk")]}
+        for r in person.registrations.select_related("event").order_by("pk")],
+        "certificates": [
+        {"event": c.participation.event.title, "name_printed": c.full_name,
+         "code": c.display_code, "issued": c.issued_at.isoformat(),
+         "emailed": c.emailed_at.isoformat() if c.emailed_at else None,
+         "revoked": c.revoked_at.isoformat() if c.revoked_at else None}
+        for c in Certificate.objects.filter(participation__person=person)
+        .select_related("participation__event").order_by("issued_at", "pk")]}
 
 
 ERASED_NAME = "[erased {pk}]"
@@ -176,6 +185,7 @@ def erase_person(person: Person, *, user=None) -> Person:
         invitation.email = f"erased-{invitation.pk}@erased.invalid"
         invitation.save(update_fields=["name", "email"])
     _erase_registrations(person)
+    _erase_certificates(person, user)
     PersonMerge.objects.filter(kept=person).update(merged={}, moved={})
     person.full_name = ERASED_NAME.format(pk=person.pk)
     person.email = ""
@@ -200,6 +210,17 @@ def _erase_registrations(person) -> None:
         Registration.objects.filter(pk=registration.pk).update(
             full_name=ERASED_NAME.format(pk=person.pk), position="",
             email=f"erased-r{registration.pk}@erased.invalid")
+
+
+def _erase_certificates(person, user) -> None:
+    """Certificates of ``person`` lose the name printed on them and are revoked: their
+    verification page confirms nothing about someone who asked to be forgotten."""
+    from .models import Certificate
+
+    Certificate.objects.filter(participation__person=person).update(
+        full_name=ERASED_NAME.format(pk=person.pk))
+    Certificate.objects.filter(participation__person=person, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=user)
 
 
 # --- attendance sheets ------------------------------------------------------------------------
@@ -504,3 +525,207 @@ def walk_in(event, *, full_name: str, gender: str, member=None, email: str = "",
 
     CheckIn.objects.create(participation=participation, by=user, method="walk_in")
     return participation
+
+
+# --- certificates of participation ------------------------------------------------------------
+
+# Printed on paper and typed back: no 0/O, 1/I/L to mix up. 12 characters of 31: 59 bits, far
+# beyond guessing at the verification page's rate limit.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+IMAGE_LIMIT = 2 * 1024 * 1024  # a logo or signature
+
+
+class CertificateError(ValueError):
+    """A certificate step that is refused (or a layout that cannot be saved); the message
+    names the field where there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def new_code() -> str:
+    import secrets
+
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+
+
+def normalise_code(typed: str) -> str:
+    """A code as someone typed it ("k7mx-q4pa 2hzd") as stored ("K7MXQ4PA2HZD"); "" if it
+    cannot be one."""
+    code = "".join(ch for ch in (typed or "")[:40].upper() if ch not in " -\u2010\u2011\u2013")
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return ""
+    return code
+
+
+def find_certificate(typed: str):
+    from .models import Certificate
+
+    code = normalise_code(typed)
+    if not code:
+        return None
+    return (Certificate.objects.select_related("participation__event")
+            .filter(code=code).first())
+
+
+@transaction.atomic
+def issue_certificates(event, *, user=None) -> int:
+    """A certificate for every participant of ``event`` (``participants()``: attended, as a
+    participant) who has none yet, with the name as it is now. Revoked ones stay revoked.
+    Returns how many were issued."""
+    from .certificates import eligible
+    from .models import Certificate
+
+    missing = (eligible(event).filter(certificate__isnull=True).select_related("person")
+               .order_by("pk"))
+    made = [Certificate(participation=p, code=new_code(), full_name=p.person.full_name,
+                        issued_by=user) for p in missing]
+    Certificate.objects.bulk_create(made)
+    return len(made)
+
+
+@transaction.atomic
+def revoke_certificate(certificate, *, user=None):
+    """Revoke: its verification page says so from now on (the row stays)."""
+    from .models import Certificate
+
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at is not None:
+        raise CertificateError(_("The certificate of %(name)s was already revoked.")
+                               % {"name": certificate.full_name})
+    certificate.revoked_at, certificate.revoked_by = timezone.now(), user
+    certificate.save(update_fields=["revoked_at", "revoked_by"])
+    return certificate
+
+
+@transaction.atomic
+def reissue_certificate(certificate, *, user=None):
+    """A revoked certificate issued again, with a new code and the person's name as it is now
+    (a corrected spelling): the old code no longer verifies. Only for a participant."""
+    from .certificates import eligible
+    from .models import Certificate
+
+    certificate = (Certificate.objects.select_for_update()
+                   .select_related("participation__person").get(pk=certificate.pk))
+    if certificate.revoked_at is None:
+        raise CertificateError(_("Only a revoked certificate is issued again."))
+    participation = certificate.participation
+    if not eligible(participation.event).filter(pk=participation.pk).exists():
+        raise CertificateError(_("%(name)s is not recorded as a participant who attended: no "
+                                 "certificate.") % {"name": participation.person.full_name})
+    certificate.code, certificate.full_name = new_code(), participation.person.full_name
+    certificate.revoked_at = certificate.revoked_by = certificate.emailed_at = None
+    certificate.issued_at, certificate.issued_by = timezone.now(), user
+    certificate.save()
+    return certificate
+
+
+def check_image(field: str, name: str, data: bytes) -> str:
+    """The file name a logo or signature upload is stored under; ``CertificateError`` naming
+    the field if it is too large or not a PNG or JPEG (read from its header, whatever its
+    name says)."""
+    import os
+    import re
+
+    from workplan.core.uploads import sizes
+    from workplan.reports.services import image_info
+
+    base = os.path.basename(name.replace("\\", "/")).strip() or field
+    if len(data) > IMAGE_LIMIT:
+        raise CertificateError(_("%(field)s: “%(name)s” is %(size)s; the limit is %(limit)s.")
+                               % {"field": field, "name": base,
+                                  **sizes(len(data), IMAGE_LIMIT)}, field)
+    try:
+        content_type, _w, _h = image_info(data)
+    except ValueError as error:
+        raise CertificateError(_("%(field)s: “%(name)s” cannot be used: %(why)s.") % {
+            "field": field, "name": base, "why": error}, field) from None
+    stem = re.sub(r"[^\w.-]+", "-", base.rsplit(".", 1)[0]).strip(".-")[:60] or field
+    return f"{field}-{stem}.{'png' if content_type == 'image/png' else 'jpg'}"
+
+
+LAYOUT_TEXTS = ("heading", "statement", "head_name", "head_title")
+
+
+@transaction.atomic
+def save_layout(office, *, user=None, logo=None, signature=None, remove_logo=False,
+                remove_signature=False, **texts):
+    """Save the office's certificate layout; ``logo`` and ``signature`` are ``(name, bytes)``
+    of a PNG or JPEG. Both pictures are checked before anything is written: a refusal
+    (``CertificateError``) changes nothing."""
+    from django.core.files.base import ContentFile
+
+    from .models import CertificateLayout
+
+    unknown = set(texts) - set(LAYOUT_TEXTS)
+    if unknown:
+        raise CertificateError(f"{sorted(unknown)[0]}: not a part of the layout")
+    checked = {name: (check_image(name, *upload), upload[1])
+               for name, upload in (("logo", logo), ("signature", signature)) if upload}
+    layout = (CertificateLayout.objects.select_for_update().filter(office=office).first()
+              or CertificateLayout(office=office))
+    for name, value in texts.items():
+        setattr(layout, name, str(value or "").strip())
+    for name, remove in (("logo", remove_logo), ("signature", remove_signature)):
+        if name in checked:
+            stored_name, data = checked[name]
+            getattr(layout, name).save(stored_name, ContentFile(data), save=False)
+        elif remove:
+            setattr(layout, name, "")  # the file stays: the history names it
+    layout._history_user = user
+    layout.save()
+    return layout
+
+
+def email_certificates(event, *, user=None) -> dict:
+    """Issue what is missing, then e-mail each participant with an e-mail address their
+    certificate (a PDF of their own; all made by one Typst process), once the transaction
+    commits (synchronously: django-tasks is not installed); each is marked e-mailed once sent.
+    Certificates already e-mailed and revoked ones are left out. Returns {"sent",
+    "without_email"}."""
+    from .models import Certificate
+
+    with transaction.atomic():
+        issue_certificates(event, user=user)
+        chosen = (Certificate.objects.filter(participation__event=event, revoked_at__isnull=True,
+                                             emailed_at__isnull=True)
+                  .select_related("participation__person").order_by("full_name", "pk"))
+        ids = [c.pk for c in chosen if c.participation.person.email]
+        without = sum(1 for c in chosen if not c.participation.person.email)
+        if ids:
+            transaction.on_commit(lambda: send_certificates(event.pk, ids))
+    return {"sent": len(ids), "without_email": without}
+
+
+def send_certificates(event_pk: int, certificate_ids: list[int]) -> None:
+    """The e-mails themselves: one per certificate, its PDF attached."""
+    from django.core.mail import EmailMessage, get_connection
+
+    from workplan.delivery.models import Event
+
+    from . import certificates
+    from .models import Certificate
+
+    event = Event.objects.select_related("office").get(pk=event_pk)
+    chosen = list(Certificate.objects.filter(pk__in=certificate_ids)
+                  .select_related("participation__person").order_by("full_name", "pk"))
+    pdfs = certificates.each_pdf(event, chosen)
+    messages = []
+    for certificate, pdf in zip(chosen, pdfs, strict=True):
+        body = _(
+            "Dear %(name)s,\n\nThank you for taking part in “%(title)s” (%(dates)s). Your "
+            "certificate of participation is attached.\n\nAnyone can check it at %(url)s "
+            "(verification code %(code)s).\n\n%(office)s") % {
+            "name": certificate.full_name, "title": event.title,
+            "dates": certificates.date_range(event.start_date, event.end_date),
+            "url": certificates.verify_url(certificate.code),
+            "code": certificate.display_code, "office": event.office.name}
+        message = EmailMessage(subject=_("Certificate of participation: %(title)s")
+                               % {"title": event.title}, body=body,
+                               to=[certificate.participation.person.email])
+        message.attach(certificates.filename(certificate), pdf, "application/pdf")
+        messages.append(message)
+    get_connection().send_messages(messages)
+    Certificate.objects.filter(pk__in=[c.pk for c in chosen]).update(emailed_at=timezone.now())

@@ -1,6 +1,6 @@
 """URLs of registration: each views module lists its own patterns."""
 
-from .views import checkin, people, register, sheets
+from .views import certificates, checkin, people, register, sheets
 
 app_name = "registration"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *sheets.urlpatterns,
     *register.urlpatterns,
     *checkin.urlpatterns,
+    *certificates.urlpatterns,
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -98,6 +98,9 @@ def ticket(request, token: str):
             "title": _("Link not valid"),
             "message": _("This personal link is not valid.")}, status=404)
     event = registration.event
+    certificate = _own_certificate(registration)
+    if request.method == "GET" and request.GET.get("download") == "certificate":
+        return _certificate_download(request, registration, certificate)
     staff = can(request.user, CHANGE, event.office_id)
     if request.method == "POST":
         if not staff or registration.participation is None:
@@ -113,7 +116,40 @@ def ticket(request, token: str):
         return redirect("registration:checkin", event.pk)
     return _public(request, "registration/register/ticket.html", {
         "registration": registration, "event": event, "staff": staff,
-        "qr": services.qr_svg(request.build_absolute_uri())})
+        "certificate": certificate,
+        "qr": services.qr_svg(request.build_absolute_uri(request.path))})
+
+
+def _own_certificate(registration):
+    """The registrant's valid certificate (issued by staff, not revoked), else None: only
+    someone who attended as a participant has one."""
+    from ..models import Certificate
+
+    if registration.participation_id is None:
+        return None
+    return (Certificate.objects.filter(participation_id=registration.participation_id,
+                                       revoked_at__isnull=True)
+            .select_related("participation__event__office").first())
+
+
+def _certificate_download(request, registration, certificate):
+    from workplan.core.links import from_request
+
+    from .. import certificates
+
+    if certificate is None:
+        return _public(request, "registration/register/problem.html", {
+            "title": _("No certificate yet"), "event": registration.event,
+            "message": _("A certificate is given to those who attended as participants, once "
+                         "the office issues them. There is none for this link yet.")},
+            status=404)
+    with from_request(request):
+        data = certificates.single_pdf(certificate)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificates.filename(certificate)}"'
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"
+    return response
 
 
 def _focal_member(user, event):

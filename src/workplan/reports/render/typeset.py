@@ -33,7 +33,7 @@ class TypesetError(RuntimeError):
 class Job:
     """A Typst run started now; ``result()`` waits for its pages."""
 
-    def __init__(self, template: str, data: dict, *, fmt: str = "pdf",
+    def __init__(self, template: str, data: dict | list, *, fmt: str = "pdf",
                  ppi: float | None = None):
         self.template = TEMPLATES / template
         self.process = subprocess.Popen(
@@ -61,7 +61,15 @@ class Job:
 
 
 def typeset_pdf(template: str, data: dict) -> bytes:
+    """One PDF of ``template`` (a name under the reports' templates, or an absolute path)."""
     return Job(template, data).result()[0]
+
+
+def typeset_each(template: str, items: list[dict]) -> list[bytes]:
+    """One PDF per item of ``items``, all typeset by one child process (``pdf-each``)."""
+    if not items:
+        return []
+    return Job(template, items, fmt="pdf-each").result()
 
 
 def _pages(out: bytes) -> list[bytes]:
