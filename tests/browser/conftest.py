@@ -70,11 +70,17 @@ def _directory_loaded(request):
     if "live_server" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
     from workplan.directory.services import load_region
     from workplan.indicators.services import load_instruments
 
     load_region()
     load_instruments()
+    # the partners a data migration adds (OCO, PIFS), with the migration's own function
+    import_module("workplan.directory.migrations.0007_partners_oco_pifs").add_partners(apps, None)
 
 
 @pytest.fixture

@@ -73,8 +73,11 @@ def test_no_page_breaks_the_content_security_policy(page, world):
         head = page.request.get(url)
         if not head.headers.get("content-type", "").startswith("text/html"):
             continue  # a download (documents, exports, ICS): no page to break
+        if head.status == 405:
+            continue  # a form's target that takes POST only: no page to break
         response = page.goto(url)
-        assert response is not None and response.ok, url
+        # (a registration link of an event already held says so: 410 Gone, a page too)
+        assert response is not None and (response.ok or response.status == 410), url
         assert "'unsafe-inline'; object-src" not in response.headers["content-security-policy"]
         failures += [f"{url}: {item}" for item in violations(page)]
 
