@@ -695,12 +695,15 @@ def email_certificates(event, *, user=None) -> dict:
         ids = [c.pk for c in chosen if c.participation.person.email]
         without = sum(1 for c in chosen if not c.participation.person.email)
         if ids:
-            transaction.on_commit(lambda: send_certificates(event.pk, ids))
+            from .tasks import email_certificates
+
+            transaction.on_commit(lambda: email_certificates.enqueue(event.pk, ids))
     return {"sent": len(ids), "without_email": without}
 
 
-def send_certificates(event_pk: int, certificate_ids: list[int]) -> None:
-    """The e-mails themselves: one per certificate, its PDF attached."""
+def send_certificates(event_pk: int, certificate_ids: list[int]) -> int:
+    """The e-mails themselves: one per certificate not yet e-mailed, its PDF attached (run by
+    ``tasks.email_certificates``). Returns how many were sent."""
     from django.core.mail import EmailMessage, get_connection
 
     from workplan.delivery.models import Event
@@ -709,8 +712,11 @@ def send_certificates(event_pk: int, certificate_ids: list[int]) -> None:
     from .models import Certificate
 
     event = Event.objects.select_related("office").get(pk=event_pk)
-    chosen = list(Certificate.objects.filter(pk__in=certificate_ids)
+    chosen = list(Certificate.objects.filter(pk__in=certificate_ids, emailed_at__isnull=True,
+                                             revoked_at__isnull=True)
                   .select_related("participation__person").order_by("full_name", "pk"))
+    if not chosen:
+        return 0
     pdfs = certificates.each_pdf(event, chosen)
     messages = []
     for certificate, pdf in zip(chosen, pdfs, strict=True):
@@ -729,3 +735,4 @@ def send_certificates(event_pk: int, certificate_ids: list[int]) -> None:
         messages.append(message)
     get_connection().send_messages(messages)
     Certificate.objects.filter(pk__in=[c.pk for c in chosen]).update(emailed_at=timezone.now())
+    return len(chosen)
