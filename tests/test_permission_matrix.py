@@ -99,7 +99,7 @@ PAGES: dict[str, Page] = {
     "core:invitation_accept": Page("invite_link", public=True),
     # notifications: one's own (everyone signed in; another's is a 404), failed sends (admins)
     "notifications:notification_list": Page(),
-    "notifications:notification_bell": Page(),
+    "notifications:notification_bell": Page(ok=frozenset({302})),  # outside htmx: to the list
     "notifications:notification_open": Page(kind="post", extra={"pk": 1}),
     "notifications:notification_read_all": Page(kind="change", ok=frozenset({405}), roles=roles(
         "superuser", "admin", "staff", "viewer", "focal_point", "expert", "other_staff")),

@@ -213,7 +213,8 @@ def test_the_list_the_bell_and_reading(client, office, lao, staff, focal,
         file_one(office, lao, focal, django_capture_on_commit_callbacks)
     client.force_login(staff)
     with django_assert_num_queries(SIGNED_IN + 1):  # the unread count
-        bell = client.get(reverse("notifications:notification_bell")).content.decode()
+        bell = client.get(reverse("notifications:notification_bell"),
+                         HTTP_HX_REQUEST="true").content.decode()
     assert ">3</span>" in bell
     # The list: the user's roles (may they see failed sends), the unread count, the page's
     # count and rows.

@@ -39,7 +39,9 @@ def notification_list(request):
 @login_required
 @require_GET
 def notification_bell(request):
-    """The header's link with the unread count (an htmx fragment)."""
+    """The header's link with the unread count (an htmx fragment; outside htmx, the list)."""
+    if not request.htmx:
+        return redirect("notifications:notification_list")
     count = Notification.objects.of(request.user).unread().count()
     return render(request, "notifications/_bell.html", {"unread": count})
 
