@@ -68,8 +68,8 @@ def admin_pages(world) -> tuple[list[tuple[str, bool]], list[str]]:
     pages, downloads, seen = [], [], set()
     for name, _pattern in app_patterns():
         page = PAGES[name]
-        if page.kind == "post" or page.public:
-            continue
+        if page.kind == "post" or page.public or 200 not in page.ok:
+            continue  # a form's target or a redirect: no page of its own
         variants = ("own", "office") if page.subject is not None else (None,)
         urls = [url_for(name, page, world, variant) for variant in variants]
         urls = [url for url in dict.fromkeys(urls) if url not in seen]
