@@ -21,11 +21,14 @@ import hashlib
 import math
 import re
 import unicodedata
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from .figures import share_text
 
 Bar = tuple[str, float | int | None, str | None]  # (label, value, href or None)
 
@@ -92,6 +95,17 @@ _page_ids: ContextVar[dict[str, int] | None] = ContextVar("chart_page_ids", defa
 def new_page(*_args, **_kwargs) -> None:
     """Start a page: ids are counted from here (connected to ``request_started``)."""
     _page_ids.set({})
+
+
+@contextmanager
+def page():
+    """A document of its own drawn outside a request (the annual report's web page): its
+    chart ids are counted from its first chart, and the page before it is restored after."""
+    token = _page_ids.set({})
+    try:
+        yield
+    finally:
+        _page_ids.reset(token)
 
 
 def end_page(*_args, **_kwargs) -> None:
@@ -319,7 +333,8 @@ def share_chart(parts: list[tuple[str, float | int]], *, title: str,
     total = sum(v for _name, v in parts)
     if not total:
         return _no_data(uid, title, width)
-    shares = [_pct(v / total * 100) for _name, v in parts]
+    # a share is written as every page writes it (core.figures: a whole percent, halves up)
+    shares = [share_text(v / total) for _name, v in parts]
     bar_w, x, out, desc = width - 2 * PAD, PAD, [], []
     y = TOP + 6
     for j, ((name, value), share) in enumerate(zip(parts, shares, strict=True)):

@@ -51,8 +51,8 @@ def render_annual_html(report) -> str:
     its first chart (two renders of a final report are the same bytes)."""
     from workplan.core import charts
 
-    charts.new_page()
-    return render_to_string("reports/annual_report.html", annual_context(report))
+    with charts.page():
+        return render_to_string("reports/annual_report.html", annual_context(report))
 
 
 def render_newsletter_html(newsletter) -> str:
