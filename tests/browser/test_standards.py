@@ -1,8 +1,10 @@
 """The web pages pass the standards' own validators (standards.py):
 
-- axe-core on every page of the app, for an office staff member and a member's focal point,
-  and on the pages of an anonymous survey respondent (the survey link, a broken link, the
-  sign-in form), at desktop and phone width (phone: once per URL pattern): zero violations;
+- axe-core on every page of the app: an office admin's pages and the anonymous ones (the
+  survey link, a broken link, the sign-in form) in the one page walk of test_every_page.py;
+  here, every page a member's focal point can open (their pages differ: their own member's
+  records, no staff actions), at desktop and phone width (phone: once per URL pattern): zero
+  violations;
 - the Nu HTML Checker on every HTML document any browser test of the session loaded, in one
   run after them all: zero errors.
 
@@ -13,18 +15,15 @@ pass vacuously (a missing validator skips, which CI turns into a failure).
 from __future__ import annotations
 
 import shutil
-from urllib.parse import urlsplit
 
 import pytest
-from django.urls import reverse
 
 from tests import test_permission_matrix
 from tests.conftest import TEST_PASSWORD
-from tests.test_permission_matrix import PAGES, url_for
 
-from .helpers import DESKTOP, PHONE, sign_in
+from .helpers import DESKTOP, sign_in
 from .standards import PAGES_DIR, axe_violations, collect, vnu_errors
-from .test_a11y_pages import admin_pages
+from .walk import admin_pages, walk
 
 world = test_permission_matrix.world
 
@@ -43,58 +42,22 @@ PLANTED = """<!doctype html>
 """
 
 
-def _axe_both_widths(page, label: str, phone: bool = True) -> list[str]:
-    found = [f"{label} (desktop): {v}" for v in axe_violations(page)]
-    if not phone:
-        return found
-    page.set_viewport_size(PHONE)
-    found += [f"{label} (phone): {v}" for v in axe_violations(page)]
-    page.set_viewport_size(DESKTOP)
-    return found
-
-
-def _context(browser, live_server):
+def test_axe_finds_nothing_on_a_focal_points_pages(browser, live_server, world):
+    user = world.users["focal_point"]
+    user.set_password(TEST_PASSWORD)
+    user.save()
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="en-GB")
     context.set_default_timeout(15_000)
     collect(context)
-    return context
-
-
-def test_axe_finds_nothing_for_staff_a_focal_point_and_a_respondent(browser, live_server,
-                                                                    world):
-    # Every URL at desktop width; at phone width once per URL pattern (i.e. per template, as
-    # test_a11y_pages.py walks the keyboard): the other URLs of a pattern differ by data only.
-    urls = admin_pages(world)[0]
-    failures, checked = [], {}
-    for role in ("staff", "focal_point"):
-        user = world.users[role]
-        user.set_password(TEST_PASSWORD)
-        user.save()
-        context = _context(browser, live_server)
-        page = context.new_page()
-        try:
-            sign_in(page, user.username, TEST_PASSWORD)
-            checked[role] = 0
-            for url, first_of_pattern in urls:
-                response = page.goto(url)
-                if response is None or not response.ok or not response.headers.get(
-                        "content-type", "").startswith("text/html"):
-                    continue  # not this role's page (the permission matrix checks who sees what)
-                checked[role] += 1
-                failures += _axe_both_widths(page, f"{role} {urlsplit(page.url).path}",
-                                             phone=first_of_pattern)
-        finally:
-            context.close()
-    context = _context(browser, live_server)
     page = context.new_page()
     try:
-        link = url_for("surveys:respond", PAGES["surveys:respond"], world, "own")
-        for url in (link, reverse("surveys:respond", args=["not-a-token"]), reverse("login")):
-            page.goto(url)
-            failures += _axe_both_widths(page, f"respondent {url}")
+        sign_in(page, user.username, TEST_PASSWORD)
+        # an admin's URLs: those that are no page for a focal point are passed over (the
+        # permission matrix checks who sees what)
+        failures, checked = walk(page, admin_pages(world)[0], a11y=False, csp=False)
     finally:
         context.close()
-    assert checked["staff"] > 60 and checked["focal_point"] > 10, checked
+    assert checked > 10, checked
     assert not failures, f"{len(failures)} axe violation(s):\n" + "\n".join(failures)
 
 
