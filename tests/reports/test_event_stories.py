@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from workplan.reports.data.annual import group_sessions, short_title
 from workplan.reports.data.events import EventFacts, reach_text, venue
 
@@ -85,4 +88,28 @@ def test_an_actions_short_title():
         "Assist Member's effort in implementing risk management tools")
     assert short_title("Share good practices.") == "Share good practices"
     long = short_title("Conduct " + "very " * 30 + "long things")
-    assert len(long) <= 71 and long.endswith("…")
+    assert len(long) <= 81 and long.endswith("…")
+
+
+def test_a_short_title_reads_a_numbered_list_and_never_stops_mid_phrase():
+    # 1-(i) of the seed plan: the colon of its numbered list once left "Assist Member's effort for"
+    assert short_title("Upon request, assist Member's effort for: (1) smooth implementation of "
+                       "HS 2022 (for CPs) (2) adoption of the HS (for non-CPs)") == (
+        "Assist Member's effort for smooth implementation of HS 2022 and adoption…")
+    # 1-(k): cut before "in accordance with", not after "accordance"
+    assert short_title("Upon request, assist Member's effort in undertaking Time Release Study "
+                       "(TRS) in accordance with the WCO TRS Guidelines") == (
+        "Assist Member's effort in undertaking Time Release Study…")
+    assert short_title("Assist Member's effort to accede to and implement the Revised Kyoto "
+                       "Convention (RKC)") == (
+        "Assist Member's effort to accede to and implement the Revised Kyoto Convention")
+
+
+@given(st.lists(st.sampled_from(["work", "with", "the", "Members", "to", "in", "raise",
+                                 "awareness", "of", "accordance", "and", "CEN", "(RKC)",
+                                 "order", "data"]), min_size=1, max_size=40))
+def test_a_cut_short_title_never_ends_on_a_word_that_opens_a_phrase(words):
+    title = short_title(" ".join(words))
+    assert len(title) <= 81
+    if title.endswith("…") and len(title.split()) > 3:
+        assert title[:-1].split()[-1].lower() not in {"with", "the", "to", "in", "of", "and"}

@@ -437,18 +437,44 @@ def _pillars(plan, actions, events: list[EventFacts]):
     return pillars, other
 
 
-def short_title(text: str, limit: int = 70) -> str:
-    """An action's text cut to a title: its first clause ("Upon request, " dropped), at most
-    ``limit`` characters, cut at a word with an ellipsis."""
+# Words that open a phrase: a cut title ends before the last one, so that it never ends in
+# the middle of a phrase ("... Advance Ruling System…", not "... System for tariff…").
+_PHRASE_OPENERS = {"a", "among", "an", "and", "as", "at", "based", "by", "for", "from", "if",
+                   "in", "including", "into", "its", "like", "namely", "of", "on", "or",
+                   "paying", "such", "the", "their", "through", "to", "via", "with"}
+_BOUND = {"accordance", "addition", "cooperation", "line", "order", "regard", "respect",
+          "terms", "view", "due"}
+
+
+def short_title(text: str, limit: int = 80) -> str:
+    """An action's text as a title: "Upon request, " dropped, a numbered list ("for: (1) x
+    (2) y") read as a sentence ("for x and y"), remarks in brackets dropped, the first
+    sentence, and at most ``limit`` characters, cut before the last phrase that would be left
+    unfinished, with an ellipsis."""
     import re
 
     words = re.sub(r"^\s*upon request,?\s*", "", text.strip(), flags=re.I)
-    words = re.split(r"(?<=[.;:])\s|\s\(", words, maxsplit=1)[0].rstrip(".;: ")
+    items = [item.strip(" ;,") for item in re.split(r"\(\d+\)", words)]
+    if len(items) > 2:  # an enumeration: "intro: (1) a (2) b (3) c"
+        intro, listed = items[0].rstrip(": "), [item for item in items[1:] if item]
+        words = f"{intro} {', '.join(listed[:-1])} and {listed[-1]}"
+    words = re.sub(r"\s*\([^()]*\)", "", words)
+    words = re.split(r"(?<=[.;:])\s", words, maxsplit=1)[0].rstrip(".;: ")
+    words = " ".join(words.split())
     words = words[:1].upper() + words[1:]
     if len(words) <= limit:
         return words
-    cut = words[:limit].rsplit(" ", 1)[0].rstrip(",;: ")
-    return cut + "…"
+    cut = words[:limit + 1].rsplit(" ", 1)[0].split()
+    openers = [i for i, word in enumerate(cut)
+               if i > len(cut) // 2 and word.lower().strip(",;:") in _PHRASE_OPENERS]
+    while openers:
+        cut = cut[:openers.pop()]
+        last = cut[-1].lower().strip(",;:")
+        if last not in _BOUND and last not in _PHRASE_OPENERS:  # "in accordance": one phrase
+            break
+    while len(cut) > 3 and cut[-1].lower().strip(",;:") in _PHRASE_OPENERS:
+        cut.pop()
+    return " ".join(cut).rstrip(",;: /") + "…"
 
 
 def _kind_level_table(board: Dashboard):
