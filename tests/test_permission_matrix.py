@@ -118,8 +118,14 @@ PAGES: dict[str, Page] = {
     "directory:partner_create": Page(kind="change", roles=roles("superuser", "admin")),
     "directory:partner_update": Page("partner", kind="administer", shared=True),
     "directory:person_detail": Page("person", narrow=OWN),
+    "framework:strategicplan_list": Page(),
+    "framework:strategicplan_create": Page(kind="change", roles=roles("superuser", "admin")),
     "framework:strategicplan_detail": Page("strategic_plan"),
+    "framework:strategicplan_update": Page("strategic_plan", kind="administer"),
+    "framework:objective_create": Page("strategic_plan", kind="administer"),
     "framework:objective_detail": Page("objective"),
+    "framework:objective_update": Page("objective", kind="administer"),
+    "framework:objective_delete": Page("objective", kind="post"),
     # plans
     "plans:workplan_list": Page(),
     "plans:workplan_import": Page(kind="change", roles=roles("superuser", "admin")),
@@ -778,6 +784,14 @@ def post_data(name: str, world: World, variant: str | None) -> dict:
         "directory:group_update": lambda: {"name": "Sneaked in",
                                            "members": [objects["member"]["own"].pk]},
         "directory:partner_create": lambda: {"name": "Sneaked in", "kind": "donor"},
+        "framework:strategicplan_create": lambda: {"title": "Sneaked in", "start_year": 2040,
+                                                   "end_year": 2042},
+        "framework:strategicplan_update": lambda: {
+            "title": "Sneaked in", "start_year": objects["strategic_plan"][variant].start_year,
+            "end_year": objects["strategic_plan"][variant].end_year},
+        "framework:objective_create": lambda: {"code": "9.9", "title": "Sneaked in"},
+        "framework:objective_update": lambda: {"code": objects["objective"][variant].code,
+                                               "title": "Sneaked in", "milestones": "1. X"},
         "directory:partner_update": lambda: {"name": "Sneaked in", "kind": "donor"},
         "indicators:instrument_update": lambda: {"name": "Sneaked in", "kind": "tool",
                                                  "top_status_label": "used"},
@@ -831,8 +845,6 @@ REFUSED_POSTERS = {
 POST_ANSWERS = {
     "directory:member_list": frozenset({200, 405}),
     "directory:member_detail": frozenset({200, 404, 405}),
-    "framework:strategicplan_detail": frozenset({200, 404, 405}),
-    "framework:objective_detail": frozenset({200, 404, 405}),
     # the report's words: staff's empty form is refused on the page (nothing saved); others 404
     "reports:words_detail": frozenset({200, 400, 404}),
     # Public read-only pages (the certificate check): GET only, nothing to post.

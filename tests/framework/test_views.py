@@ -12,11 +12,12 @@ from workplan.plans.models import Action
 pytestmark = pytest.mark.django_db
 
 # session, user, the user's office roles, the strategic plan, its annual plans, the
-# objectives with their action counts, their milestones.
-STRATEGIC_PLAN_QUERIES = 7
+# objectives with their action counts, their milestones, its history. (Staff administer no
+# office: "may edit" needs no query.)
+STRATEGIC_PLAN_QUERIES = 8
 # session, user, roles, the objective (with plan and region), its milestones, the citing
-# actions, their references to the objective, the milestones those name.
-OBJECTIVE_QUERIES = 8
+# actions, their references to the objective, the milestones those name, its history.
+OBJECTIVE_QUERIES = 9
 
 
 @pytest.fixture

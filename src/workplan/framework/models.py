@@ -3,6 +3,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from workplan.core.models import TimeStampedModel
 
@@ -16,6 +17,7 @@ class StrategicPlan(TimeStampedModel):
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
     region_path = "region"
+    history = HistoricalRecords()
 
     objects = StrategicPlanQuerySet.as_manager()
 
@@ -43,7 +45,8 @@ def objective_sort_key(code: str) -> str:
 
 
 class Objective(TimeStampedModel):
-    """An RSP objective, created the first time a plan cites it; its title can be filled in."""
+    """An RSP objective: entered on the strategic plan's page by the region's office admins,
+    or created the first time a plan cites it (its title then filled in on its page)."""
 
     strategic_plan = models.ForeignKey(StrategicPlan, on_delete=models.CASCADE,
                                        related_name="objectives",
@@ -52,6 +55,7 @@ class Objective(TimeStampedModel):
     sort_key = models.CharField(max_length=40, editable=False)
     title = models.CharField(_("title"), max_length=300, blank=True)
     region_path = "strategic_plan__region"
+    history = HistoricalRecords()
 
     objects = ObjectiveQuerySet.as_manager()
 
@@ -79,6 +83,7 @@ class Milestone(TimeStampedModel):
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300, blank=True)
     region_path = "objective__strategic_plan__region"
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["objective", "number"]
