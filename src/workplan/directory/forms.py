@@ -80,6 +80,12 @@ class ExpertProfileForm(FieldErrors, forms.Form):
                                           .order_by("name"))
         self.fields["partner"].queryset = Partner.objects.order_by("name")
         self.fields["biography"].widget.attrs["rows"] = 6
+        # The model's own checks (a telephone with its country code, at most so many
+        # languages), so that every field at fault is named at once; the service checks again.
+        for name in EXPERT_FIELDS:
+            field = self.fields[name]
+            field.validators += [v for v in Person._meta.get_field(name).validators
+                                 if v not in field.validators]
 
     def values(self) -> dict:
         """The cleaned values, by the names the service takes."""
