@@ -288,3 +288,16 @@ def test_the_persons_export_and_erasure_cover_the_profile(person, expert, make_u
     assert (person.phone, person.languages, person.expertise, person.biography,
             person.availability) == ("", [], [], "", "")
     assert person.history.count() == 1  # the versions that held them are gone
+
+
+def test_a_merge_takes_the_profile_from_the_merged_record_where_the_kept_has_none(office):
+    from workplan.registration.services import merge_people
+
+    keep = Person.objects.create(office=office, full_name="Kiri Expert", phone="+679 1 111 111")
+    other = Person.objects.create(office=office, full_name="Kiri Expert", phone="+679 2 222 222",
+                                  languages=["English"], biography="From the other record.")
+    merge = merge_people(keep, other)
+    keep.refresh_from_db()
+    assert (keep.phone, keep.languages, keep.biography) == (
+        "+679 1 111 111", ["English"], "From the other record.")
+    assert merge.merged["phone"] == "+679 2 222 222"
