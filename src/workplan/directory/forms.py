@@ -80,6 +80,8 @@ class ExpertProfileForm(FieldErrors, forms.Form):
                                           .order_by("name"))
         self.fields["partner"].queryset = Partner.objects.order_by("name")
         self.fields["biography"].widget.attrs["rows"] = 6
+        self.fields["availability"].help_text = gettext_lazy(
+            "When you can or cannot travel, e.g. “not in March; four weeks' notice”.")
         # The model's own checks (a telephone with its country code, at most so many
         # languages), so that every field at fault is named at once; the service checks again.
         for name in EXPERT_FIELDS:
