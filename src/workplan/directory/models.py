@@ -167,11 +167,11 @@ def validate_phone(value: str) -> None:
     """A telephone number an office abroad can dial: "+", the country code, then digits,
     with spaces, hyphens, dots or brackets between them as people write them."""
     digits = re.sub(r"\D", "", value)
-    if not re.fullmatch(r"\+[0-9 ()./-]+", value) or not (
+    if not re.fullmatch(r"\+[0-9 ().-]+", value) or not (
             PHONE_DIGITS[0] <= len(digits) <= PHONE_DIGITS[1]):
         raise ValidationError(
             _("Give the number with its country code, starting with +, e.g. +66 2 123 4567 "
-              "(digits, spaces, hyphens and brackets only)."), code="phone")
+              "(digits, spaces, hyphens, dots and brackets only)."), code="phone")
 
 
 @deconstructible
