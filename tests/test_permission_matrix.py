@@ -15,7 +15,8 @@ one of the office that is not theirs ("office") and one of another office in ano
     kind "administer": a form for the admins of the subject's office (or region) only; a
                     ``shared`` subject (a partner, an instrument) is every office admin's
     anonymous:      a redirect to the sign-in page, always
-    superuser:      everything
+    superuser:      everything, but a page for one role only (``roles`` without "superuser",
+                    e.g. an expert's own profile: an operator is no expert)
 """
 
 from __future__ import annotations
@@ -118,6 +119,9 @@ PAGES: dict[str, Page] = {
     "directory:partner_create": Page(kind="change", roles=roles("superuser", "admin")),
     "directory:partner_update": Page("partner", kind="administer", shared=True),
     "directory:person_detail": Page("person", narrow=OWN),
+    # an expert's own profile: no id in the URL, the record linked to the account; nobody
+    # else has one (staff keep people on the office's pages)
+    "directory:expert_profile": Page(kind="change", roles=roles("expert")),
     "framework:strategicplan_list": Page(),
     "framework:strategicplan_create": Page(kind="change", roles=roles("superuser", "admin")),
     "framework:strategicplan_detail": Page("strategic_plan"),
@@ -628,7 +632,7 @@ def expected_get(page: Page, role: str, variant: str | None) -> frozenset:
     if page.kind == "post":
         return frozenset({405})
     if role == "superuser":
-        return page.ok
+        return page.ok if page.roles is None or role in page.roles else frozenset({404})
     if page.kind == "administer":
         if page.shared or variant != "outside":
             return page.ok if role == "admin" else frozenset({404})

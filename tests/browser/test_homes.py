@@ -178,3 +178,49 @@ def test_a_request_scheduled_as_a_new_event_tells_the_focal_point(browser, live_
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_an_expert_completes_their_profile_from_their_home(browser, live_server, make_user,
+                                                           office):
+    """The expert's profile page is theirs alone, so the office admin's page walk does not
+    open it: here the expert follows their home's item to it, which passes the accessibility
+    checks and axe at both widths, with a refused field and once saved."""
+    from workplan.directory.models import Person
+
+    expert = make_user("expert", username="ap-expert", first_name="Kiri", last_name="Expert")
+    person = Person.objects.create(office=office, full_name="Kiri Expert", user=expert)
+    context = _context(browser, live_server)
+    try:
+        page = context.new_page()
+        sign_in(page, "ap-expert", TEST_PASSWORD)
+        page.get_by_role("link", name=re.compile("Profile items to complete")).click()
+        page.wait_for_load_state()
+        assert page.url.endswith(reverse("directory:expert_profile"))
+        assert page.locator("h2", has_text="7 items to complete").is_visible()
+        assert_accessible(page)
+        assert axe_violations(page) == []
+        page.set_viewport_size(PHONE)
+        assert horizontal_overflow(page) == 0
+        assert axe_violations(page) == []
+        page.set_viewport_size(WIDE)
+
+        page.get_by_label("Telephone").fill("330 2222")  # no country code
+        page.get_by_label("Working languages").fill("English, Fijian")
+        page.get_by_role("button", name="Save my profile").click()
+        page.wait_for_load_state()
+        assert "country code" in page.locator("#id_phone_error").inner_text()
+        assert_accessible(page, keyboard=False)
+        assert axe_violations(page) == []
+        person.refresh_from_db()
+        assert person.languages == [] and person.version == 1  # nothing saved
+
+        page.get_by_label("Telephone").fill("+679 330 2222")
+        page.get_by_role("button", name="Save my profile").click()
+        page.wait_for_load_state()
+        assert page.get_by_text("Your profile was saved.").is_visible()
+        assert page.locator("h2", has_text="5 items to complete").is_visible()
+        shot(page, "expert-profile", full_page=True)
+    finally:
+        context.close()
+    person.refresh_from_db()
+    assert (person.phone, person.languages) == ("+679 330 2222", ["English", "Fijian"])

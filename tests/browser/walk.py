@@ -75,6 +75,8 @@ def admin_pages(world) -> tuple[list[tuple[str, bool]], list[str]]:
         page = PAGES[name]
         if page.kind == "post" or page.public or 200 not in page.ok:
             continue  # a form's target or a redirect: no page of its own
+        if page.roles is not None and "admin" not in page.roles:
+            continue  # another role's own page (an expert's profile): not an admin's
         variants = ("own", "office") if page.subject is not None else (None,)
         urls = [url_for(name, page, world, variant) for variant in variants]
         urls = [url for url in dict.fromkeys(urls) if url not in seen]

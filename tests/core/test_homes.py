@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from workplan.core.models import Role
@@ -102,8 +103,29 @@ def test_the_expert_home(client, make_user, office, django_assert_num_queries):
         response = client.get("/")
     assert [p.event.title for p in response.context["upcoming_deployments"]] == ["Deployment 1"]
     assert [p.event.title for p in response.context["past_deployments"]] == ["Deployment 0"]
-    assert "position" in [str(m) for m in response.context["missing"]]
-    assert "Your profile to complete" in response.content.decode()
+    # The profile is one to-do item: what the office still lacks, linking to the page where
+    # the expert completes it (Person.profile_missing, the one definition).
+    [item] = response.context["items"]
+    assert item.url == reverse("directory:expert_profile")
+    assert item.count == len(person.profile_missing()) == 7
+    assert "position" in item.hint and "telephone" in item.hint
+    page = response.content.decode()
+    assert "Profile items to complete" in page and f'href="{item.url}"' in page
+
+    person.position, person.email, person.phone = "Trainer", "kiri@x.example", "+679 330 2222"
+    person.languages, person.expertise = ["English"], ["Risk management"]
+    person.biography, person.member = "Twenty years of customs.", Member.objects.get(iso3="FJI")
+    person.save()
+    with django_assert_num_queries(EXPERT_HOME):  # the same two queries, filled in or not
+        item = client.get("/").context["items"][0]
+    assert (item.count, item.done) == (0, True)
+    assert "Complete" in str(item.hint)
+
+
+def test_an_expert_not_yet_linked_to_a_record_is_told_to_ask_the_office(client, make_user):
+    client.force_login(make_user(Role.EXPERT))
+    [item] = client.get("/").context["items"]
+    assert item.count is None and "not linked to an expert record" in str(item.hint)
 
 
 def test_the_viewer_home_is_the_year_at_a_glance(client, make_user, office,

@@ -207,32 +207,33 @@ def focal_point_home(user, today: dt.date) -> dict:
 
 # --- experts ------------------------------------------------------------------------------------
 
-PROFILE_FIELDS = (("position", _("position")), ("email", _("e-mail")),
-                  ("gender", _("gender")), ("organisation", _("administration or partner")))
-
-
 def expert_home(user, today: dt.date) -> dict:
+    """The expert's deployments, and their profile as one to-do item: how many of the things
+    an office needs to deploy them are missing (``Person.profile_missing``, the one definition
+    the profile page and the experts registry show too), linking to the page where they
+    complete it. Two queries: the person, the deployments."""
+    from django.utils.text import format_lazy
+
     from workplan.delivery.models import Participation
     from workplan.directory.models import Person
 
-    person = (Person.objects.filter(user=user, office_id__in=[o for o, _r, _m
-                                                               in memberships(user)])
-              .select_related("member", "partner").first())
+    person = (Person.objects.expert_profile_of(user).select_related("member", "partner")
+              .first())
     deployments = list(Participation.objects.restrict(user, VIEW).experts()
                        .filter(person__user=user).select_related("event__host_member")
                        .order_by("-event__start_date", "-event__pk")[:LIST_LIMIT * 2])
-    missing = []
-    if person is not None:
-        for name, label in PROFILE_FIELDS:
-            if name == "organisation":
-                if person.member_id is None and person.partner_id is None:
-                    missing.append(label)
-            elif name == "gender":
-                if person.gender in ("", "undisclosed"):
-                    missing.append(label)
-            elif not getattr(person, name):
-                missing.append(label)
-    return {"person": person, "missing": missing,
+    url = reverse("directory:expert_profile")
+    if person is None:
+        profile = Item(_("Your expert profile"), None, url,
+                       _("Your account is not linked to an expert record yet: ask the office "
+                         "to link it."))
+    else:
+        missing = person.profile_missing()
+        hint = (format_lazy(_("Missing: {items}."), items=", ".join(str(m.label)
+                                                                    for m in missing))
+                if missing else _("Complete: the office has what it needs to deploy you."))
+        profile = Item(_("Profile items to complete"), len(missing), url, hint)
+    return {"person": person, "items": [profile],
             "upcoming_deployments": [p for p in deployments if p.event.end_date >= today],
             "past_deployments": [p for p in deployments if p.event.end_date < today]}
 

@@ -4,6 +4,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from workplan.core.admin import VersionedAdminForm
+
 from .models import Member, MemberGroup, Office, Partner, Person, Region
 
 
@@ -70,6 +72,7 @@ class PartnerAdmin(SimpleHistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
+    form = VersionedAdminForm  # an expert edits their own record on a page meanwhile
     list_display = ["full_name", "office", "member", "partner", "position", "gender", "email"]
     list_filter = ["office", "gender", "member__sub_region"]
     search_fields = ["full_name", "email", "position", "member__name", "partner__name"]

@@ -1,4 +1,5 @@
-"""Forms of the directory: partners, a member's names and the member groups (office admins)."""
+"""Forms of the directory: partners, a member's names and the member groups (office admins);
+an expert's own profile (the expert)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from workplan.core.office import FieldErrors
 
-from .models import Member, MemberGroup, Partner
+from .models import Member, MemberGroup, Partner, Person
+from .services import EXPERT_FIELDS
 
 
 class NamesField(forms.CharField):
@@ -31,6 +33,65 @@ class NamesField(forms.CharField):
             if name and name.casefold() not in {n.casefold() for n in names}:
                 names.append(name)
         return names
+
+
+class ListField(NamesField):
+    """Names one per line, or separated by commas or semicolons (languages, areas)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value):
+        return super().to_python(re.sub(r"[,;]", "\n", value or ""))
+
+
+class ExpertProfileForm(FieldErrors, forms.Form):
+    """What an expert changes on their own profile (``services.EXPERT_FIELDS``), with the
+    model's labels, limits and checks; the version it was opened with is added by the view.
+    A plain form, not a ModelForm: an invalid post leaves the record as it is, in memory too,
+    so the page's checklist still shows what is saved."""
+
+    full_name = Person._meta.get_field("full_name").formfield()
+    gender = Person._meta.get_field("gender").formfield()
+    position = Person._meta.get_field("position").formfield()
+    member = forms.ModelChoiceField(
+        label=gettext_lazy("Member administration"), required=False, queryset=None,
+        help_text=gettext_lazy("The customs administration you work for, if you do."))
+    partner = forms.ModelChoiceField(
+        label=gettext_lazy("Or organisation"), required=False, queryset=None,
+        help_text=gettext_lazy("The partner organisation you work for (WCO Secretariat, a "
+                               "donor, a regional entity), if not an administration."))
+    email = Person._meta.get_field("email").formfield()
+    phone = Person._meta.get_field("phone").formfield()
+    languages = ListField(label=Person._meta.get_field("languages").verbose_name,
+                          required=False,
+                          help_text=gettext_lazy("One per line, e.g. English, French, Thai."))
+    expertise = ListField(label=Person._meta.get_field("expertise").verbose_name,
+                          required=False,
+                          help_text=gettext_lazy("One per line, e.g. risk management, "
+                                                 "post-clearance audit, AEO."))
+    biography = Person._meta.get_field("biography").formfield()
+    availability = Person._meta.get_field("availability").formfield()
+
+    def __init__(self, *args, person, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(person, name) for name in EXPERT_FIELDS})
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["member"].queryset = (Member.objects.filter(region_id=person.office.region_id)
+                                          .order_by("name"))
+        self.fields["partner"].queryset = Partner.objects.order_by("name")
+        self.fields["biography"].widget.attrs["rows"] = 6
+        self.fields["availability"].help_text = gettext_lazy(
+            "When you can or cannot travel, e.g. “not in March; four weeks' notice”.")
+        # The model's own checks (a telephone with its country code, at most so many
+        # languages), so that every field at fault is named at once; the service checks again.
+        for name in EXPERT_FIELDS:
+            field = self.fields[name]
+            field.validators += [v for v in Person._meta.get_field(name).validators
+                                 if v not in field.validators]
+
+    def values(self) -> dict:
+        """The cleaned values, by the names the service takes."""
+        return {name: self.cleaned_data[name] for name in EXPERT_FIELDS}
 
 
 class PartnerForm(FieldErrors, forms.ModelForm):

@@ -1,16 +1,22 @@
 """Who is who: offices, the members of their regions, partners and people."""
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from workplan.core.models import TimeStampedModel
+from workplan.core.models import TimeStampedModel, VersionedModel
 
-from .querysets import MemberQuerySet
+from .querysets import MemberQuerySet, PersonQuerySet
 
 
 class Region(TimeStampedModel):
@@ -149,8 +155,88 @@ class Partner(TimeStampedModel):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
 
-class Person(TimeStampedModel):
-    """Anyone the office works with: participants, experts, focal points, partner staff."""
+PHONE_DIGITS = (6, 15)  # E.164 allows 15 digits; a number with fewer than 6 is not whole
+BIOGRAPHY_MAX = 2000
+# What an expert adds about themself beyond name, contact and administration. Personal data: a
+# person's export lists them, their erasure blanks them, a merge takes them from the other
+# record where the kept one has none (registration/services.py).
+PROFILE_DETAILS = ("phone", "languages", "expertise", "biography", "availability")
+
+
+def validate_phone(value: str) -> None:
+    """A telephone number an office abroad can dial: "+", the country code, then digits,
+    with spaces, hyphens, dots or brackets between them as people write them."""
+    digits = re.sub(r"\D", "", value)
+    if not re.fullmatch(r"\+[0-9 ().-]+", value) or not (
+            PHONE_DIGITS[0] <= len(digits) <= PHONE_DIGITS[1]):
+        raise ValidationError(
+            _("Give the number with its country code, starting with +, e.g. +66 2 123 4567 "
+              "(digits, spaces, hyphens, dots and brackets only)."), code="phone")
+
+
+@deconstructible
+class NamesValidator:
+    """A list of names (languages, areas): at most ``most``, each at most ``longest``
+    characters, none blank."""
+
+    def __init__(self, most: int, longest: int):
+        self.most, self.longest = most, longest
+
+    def __call__(self, value) -> None:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
+                                                  for v in value):
+            raise ValidationError(_("Give a list of names."), code="list")
+        if len(value) > self.most:
+            raise ValidationError(_("At most %(most)d, please (%(count)d given).")
+                                  % {"most": self.most, "count": len(value)}, code="too_many")
+        long = [v for v in value if len(v) > self.longest]
+        if long:
+            raise ValidationError(
+                _("“%(name)s” is longer than %(longest)d characters: one name per line.")
+                % {"name": long[0][:60], "longest": self.longest}, code="too_long")
+
+    def __eq__(self, other):
+        return (isinstance(other, NamesValidator)
+                and (self.most, self.longest) == (other.most, other.longest))
+
+
+@dataclass(frozen=True)
+class ProfileItem:
+    """One thing an office needs from an expert to deploy them; ``field`` is the form field
+    that fills it (the checklist links to it)."""
+
+    key: str
+    label: str
+    field: str
+    missing: Callable[["Person"], bool]
+
+
+def _blank(name: str):
+    def missing(person) -> bool:
+        value = getattr(person, name)
+        return not (value.strip() if isinstance(value, str) else value)
+    return missing
+
+
+# What makes an expert's profile complete: the one definition the expert's home, their profile
+# page and their page in the experts registry all read (``Person.profile_missing``). Gender is
+# not in it: "Prefer not to say" is an answer, not a gap.
+PROFILE_ITEMS = (
+    ProfileItem("position", _("position"), "position", _blank("position")),
+    ProfileItem("organisation", _("administration or organisation"), "member",
+                lambda person: person.member_id is None and person.partner_id is None),
+    ProfileItem("email", _("e-mail"), "email", _blank("email")),
+    ProfileItem("phone", _("telephone"), "phone", _blank("phone")),
+    ProfileItem("languages", _("working languages"), "languages", _blank("languages")),
+    ProfileItem("expertise", _("areas of expertise"), "expertise", _blank("expertise")),
+    ProfileItem("biography", _("short biography"), "biography", _blank("biography")),
+)
+
+
+class Person(VersionedModel):
+    """Anyone the office works with: participants, experts, focal points, partner staff.
+
+    Versioned (``core.concurrency``): an expert edits their own profile on a page."""
 
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")
@@ -169,6 +255,23 @@ class Person(TimeStampedModel):
                                 related_name="people", verbose_name=_("partner organisation"))
     position = models.CharField(_("position"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # What an office asks an expert for before deploying them (docs/delivery.md, "An expert's
+    # profile"); the expert keeps these on their profile page.
+    phone = models.CharField(_("telephone"), max_length=40, blank=True,
+                             validators=[validate_phone],
+                             help_text=_("With the country code, e.g. +66 2 123 4567."))
+    languages = models.JSONField(_("working languages"), default=list, blank=True,
+                                 validators=[NamesValidator(20, 50)],
+                                 help_text=_("Languages the person can deliver in."))
+    expertise = models.JSONField(_("areas of expertise"), default=list, blank=True,
+                                 validators=[NamesValidator(20, 120)],
+                                 help_text=_("As the person describes them; the WCO's "
+                                             "accreditations are recorded apart."))
+    biography = models.TextField(_("short biography"), max_length=BIOGRAPHY_MAX, blank=True,
+                                 help_text=_("A paragraph for event programmes."))
+    availability = models.CharField(_("availability"), max_length=300, blank=True,
+                                    help_text=_("When the person can or cannot travel, e.g. "
+                                                "“not in March; four weeks' notice”."))
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                 blank=True, related_name="person",
                                 verbose_name=_("user account"),
@@ -179,6 +282,8 @@ class Person(TimeStampedModel):
     history = HistoricalRecords()
     office_path = "office"
     private = True  # personal data: focal points see their member's people, experts themselves
+
+    objects = PersonQuerySet.as_manager()
 
     @classmethod
     def narrow_scope(cls, user, action):
@@ -201,6 +306,14 @@ class Person(TimeStampedModel):
 
     def __str__(self):
         return self.full_name
+
+    def profile_checklist(self) -> list[tuple[ProfileItem, bool]]:
+        """Each item of ``PROFILE_ITEMS`` and whether it is filled in (no query)."""
+        return [(item, not item.missing(self)) for item in PROFILE_ITEMS]
+
+    def profile_missing(self) -> list[ProfileItem]:
+        """The items of ``PROFILE_ITEMS`` the office still lacks (no query)."""
+        return [item for item in PROFILE_ITEMS if item.missing(self)]
 
 
 class Accreditation(TimeStampedModel):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
-from workplan.core.access import RestrictedQuerySet
+from workplan.core.access import RestrictedQuerySet, memberships
 
 
 class MemberQuerySet(RestrictedQuerySet):
@@ -36,6 +36,20 @@ class MemberQuerySet(RestrictedQuerySet):
 
     def with_groups(self):
         return self.select_related("region").prefetch_related("groups")
+
+
+class PersonQuerySet(RestrictedQuerySet):
+    def expert_profile_of(self, user):
+        """The record ``user`` keeps as an expert: linked to their account, of an office where
+        they hold the expert role (a revoked role closes it), not erased. At most one row (a
+        person has one account). The roles are those read once per request (``memberships``)."""
+        return self.filter(user=user, office_id__in=expert_offices(user),
+                           erased_at__isnull=True)
+
+
+def expert_offices(user) -> list[int]:
+    """Offices where ``user`` holds the expert role (no query once the roles are read)."""
+    return [office for office, role, _member in memberships(user) if role == "expert"]
 
 
 IN_FORCE = ("adopted", "revised")

@@ -1,11 +1,14 @@
-"""Writes to the directory: loading a region's members and groups from the shipped data."""
+"""Writes to the directory: loading a region's members and groups from the shipped data; an
+expert's own profile."""
 
 from __future__ import annotations
 
 import csv
 from importlib import resources
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 ASIA_PACIFIC = {
     "region": ("asia-pacific", "Asia/Pacific"),
@@ -87,3 +90,55 @@ def load_region(dataset: dict = ASIA_PACIFIC, *, models=None) -> dict:
     )
     created["offices"] += was_created
     return created
+
+
+# --- an expert's own profile ---------------------------------------------------------------------
+
+# What an expert changes on their profile page. The office keeps the rest: which office the
+# record belongs to, the account linked to it, accreditations (the WCO grants them), erasure.
+EXPERT_FIELDS = ("full_name", "gender", "position", "member", "partner", "email", "phone",
+                 "languages", "expertise", "biography", "availability")
+
+
+def update_expert_profile(person, *, user, version: int, **values) -> list[str]:
+    """Save what an expert changed on their own profile; the names of the fields changed.
+
+    Only ``EXPERT_FIELDS`` may be given (anything else is a ``TypeError``: a caller's mistake,
+    not input). Every value is checked by the model's own rules before anything is written
+    (``ValidationError`` naming each field at fault), the member must be of the office's
+    region, and the save states ``version``, the version the form was opened with
+    (``EditConflict`` when someone saved in between). All or nothing; the history records
+    ``user`` as who changed it. Nothing changed, nothing saved: no empty history entry.
+    """
+    unknown = set(values) - set(EXPERT_FIELDS)
+    if unknown:
+        raise TypeError(f"not a field an expert changes: {', '.join(sorted(unknown))}")
+    from workplan.core.concurrency import save_versioned
+
+    changed = [name for name, value in values.items() if getattr(person, name) != value]
+    if not changed:
+        return []
+    try:
+        with transaction.atomic():
+            for name in changed:
+                setattr(person, name, values[name])
+            errors = {}
+            try:
+                person.full_clean(exclude=[f.name for f in person._meta.fields
+                                           if f.name not in EXPERT_FIELDS],
+                                  validate_unique=False)
+            except ValidationError as error:
+                errors = error.message_dict
+            member = values.get("member")
+            if member is not None and member.region_id != person.office.region_id:
+                errors.setdefault("member", []).append(
+                    _("%(member)s is not a member of the office's region.")
+                    % {"member": member})
+            if errors:
+                raise ValidationError(errors)
+            person._history_user = user
+            save_versioned(person, version, fields=changed)
+    except Exception:
+        person.refresh_from_db()  # the caller's object shows what is stored, not the refused
+        raise
+    return changed

@@ -15,4 +15,5 @@ urlpatterns = [
     path("partners/new/", views.partner_edit, name="partner_create"),
     path("partners/<int:pk>/edit/", views.partner_edit, name="partner_update"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("me/expert/", views.expert_profile, name="expert_profile"),
 ]

@@ -2,18 +2,22 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from workplan.core.access import ADMINISTER, CHANGE, VIEW, can, office_ids
+from workplan.core.concurrency import EditConflict, add_version_field
 from workplan.plans.models import Activity, WorkPlan
 
-from .forms import MemberGroupForm, MemberNamesForm, PartnerForm
+from . import services
+from .forms import ExpertProfileForm, MemberGroupForm, MemberNamesForm, PartnerForm
 from .models import Member, MemberGroup, Partner, Person, Region
-from .querysets import group_by_plan_and_actions, latest_plans, planned_for
+from .querysets import expert_offices, group_by_plan_and_actions, latest_plans, planned_for
 
 MEMBER_PEOPLE = 100  # people listed on a member's page (search finds the others)
 PERSON_ROWS = 200  # participations shown on a person's page (the newest)
@@ -81,6 +85,54 @@ def person_detail(request, pk):
         # the office's staff keep the record: merge a duplicate, export or erase it
         "may_keep": can(request.user, CHANGE, person.office_id),
     })
+
+
+# --- an expert's own profile -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_profile(request):
+    """The signed-in expert's own profile: what an office needs to deploy them, as a
+    checklist, and the form to complete and correct it. No id in the URL: the record is the one
+    linked to the account (``Person.objects.expert_profile_of``), so nobody reaches another's.
+    Users without the expert role get a 404; an expert whose account is not linked to a record
+    yet is told to ask the office. What the office keeps (office, account, accreditations) is
+    shown, not editable."""
+    user = request.user
+    if not expert_offices(user):
+        raise Http404
+    person = (Person.objects.restrict(user, CHANGE).expert_profile_of(user)
+              .select_related("office__region", "member", "partner").first())
+    if person is None:
+        return render(request, "directory/expert_profile.html", {"person": None})
+    form = ExpertProfileForm(request.POST or None, person=person)
+    add_version_field(form, person.version)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                changed = services.update_expert_profile(
+                    person, user=user, version=form.cleaned_data["version"], **form.values())
+            except ValidationError as error:
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            except EditConflict as conflict:
+                form.add_error(None, conflict.message)
+                status = 409
+            else:
+                messages.success(request, _("Your profile was saved.") if changed
+                                 else _("Nothing had changed: your profile is as it was."))
+                return redirect("directory:expert_profile")
+    today = timezone.localdate()
+    accreditations = list(person.accreditations.order_by("-accredited_on", "area"))
+    for accreditation in accreditations:
+        accreditation.valid_today = accreditation.is_valid_on(today)
+    return render(request, "directory/expert_profile.html", {
+        "person": person, "form": form, "accreditations": accreditations,
+        "checklist": person.profile_checklist(),
+    }, status=status)
 
 
 # --- office administration: partners, members' names, member groups -------------------------------

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workplan.delivery.models import Participation
-from workplan.directory.models import Accreditation, Person
+from workplan.directory.models import PROFILE_DETAILS, Accreditation, Person
 
 from .models import PersonMerge
 
 PERSON_FIELDS = ("full_name", "gender", "member_id", "partner_id", "position", "email",
-                 "user_id")
+                 "user_id", *PROFILE_DETAILS)
 
 
 class PersonError(ValueError):
@@ -74,7 +74,7 @@ def merge_people(keep: Person, other: Person, *, user=None) -> PersonMerge:
     moved["registrations"] = _move_registrations(other, keep)
     account = other.user
     changed = []
-    for name in ("email", "position", "member", "partner"):
+    for name in ("email", "position", "member", "partner", *PROFILE_DETAILS):
         if not getattr(keep, name) and getattr(other, name):
             setattr(keep, name, getattr(other, name))
             changed.append(name)
@@ -115,6 +115,7 @@ def person_data(person: Person) -> dict:
             "gender": person.gender, "member": person.member.iso3 if person.member else None,
             "organisation": person.partner.name if person.partner else None,
             "position": person.position, "email": person.email,
+            **{name: getattr(person, name) for name in PROFILE_DETAILS},
             "user_account": person.user.get_username() if person.user else None,
             "recorded": person.created.isoformat(), "changed": person.modified.isoformat(),
             "erased": person.erased_at.isoformat() if person.erased_at else None,
@@ -190,6 +191,8 @@ def erase_person(person: Person, *, user=None) -> Person:
     person.full_name = ERASED_NAME.format(pk=person.pk)
     person.email = ""
     person.position = ""
+    for name in PROFILE_DETAILS:
+        setattr(person, name, Person._meta.get_field(name).get_default())
     person.user = None
     person.erased_at = timezone.now()
     person.save()
