@@ -251,6 +251,7 @@ PAGES: dict[str, Page] = {
     "registration:duplicate_list": Page(roles=roles("superuser", "admin", "staff",
                                                     "other_staff")),
     "registration:person_detail": Page("person", narrow=OWN),
+    "registration:person_update": Page("person", kind="change"),
     "registration:person_export": Page("person", kind="change"),
     "registration:person_erase": Page("person", kind="post"),
     "registration:person_merge": Page("person", kind="post"),
@@ -788,6 +789,9 @@ def post_data(name: str, world: World, variant: str | None) -> dict:
         "directory:group_update": lambda: {"name": "Sneaked in",
                                            "members": [objects["member"]["own"].pk]},
         "directory:partner_create": lambda: {"name": "Sneaked in", "kind": "donor"},
+        "registration:person_update": lambda: {
+            "full_name": "Sneaked in", "gender": "female",
+            "version": objects["person"][variant].version},
         "framework:strategicplan_create": lambda: {"title": "Sneaked in", "start_year": 2040,
                                                    "end_year": 2042},
         "framework:strategicplan_update": lambda: {

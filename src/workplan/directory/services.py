@@ -100,6 +100,33 @@ EXPERT_FIELDS = ("full_name", "gender", "position", "member", "partner", "email"
                  "languages", "expertise", "biography", "availability")
 
 
+def link_account(person, account, *, user) -> bool:
+    """Link ``account`` (a user with a role in the person's office) to the person's record,
+    or unlink it (``account=None``): what lets an expert see their deployments and keep their
+    profile. An account is linked to one record of an office at most; an erased record to
+    none. True if something changed; ``ValidationError`` naming the account otherwise."""
+    from workplan.core.models import Membership
+
+    if account is not None:
+        if person.erased_at is not None:
+            raise ValidationError({"account": _("This record was erased: no account can be "
+                                                "linked to it.")})
+        if not Membership.objects.filter(user=account, office_id=person.office_id).exists():
+            raise ValidationError({"account": _("%(user)s holds no role in %(office)s.")
+                                   % {"user": account.get_username(), "office": person.office}})
+        other = (type(person).objects.filter(office_id=person.office_id, user=account)
+                 .exclude(pk=person.pk).first())
+        if other is not None:
+            raise ValidationError({"account": _("%(user)s is already linked to %(person)s.")
+                                   % {"user": account.get_username(), "person": other}})
+    if person.user_id == (account.pk if account is not None else None):
+        return False
+    person.user = account
+    person._history_user = user
+    person.save(update_fields=["user", "modified"])
+    return True
+
+
 def update_expert_profile(person, *, user, version: int, **values) -> list[str]:
     """Save what an expert changed on their own profile; the names of the fields changed.
 

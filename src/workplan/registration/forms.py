@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from workplan.directory.forms import ExpertProfileForm
+
 
 class EraseForm(forms.Form):
     """Erasing a person's data is confirmed by ticking, on purpose."""
@@ -114,3 +116,27 @@ class CertificateLayoutForm(forms.Form):
 class VerifyForm(forms.Form):
     code = forms.CharField(label=_("Verification code"), max_length=40,
                            help_text=_("As printed on the certificate, e.g. K7MX-Q4PA-2HZD."))
+
+
+class PersonForm(ExpertProfileForm):
+    """Staff correct a person's record: what the expert's own profile holds; an office admin
+    also links the record to an account of the office (an expert's, so that they see their
+    deployments and keep their profile)."""
+
+    def __init__(self, *args, person, link_account: bool, **kwargs):
+        super().__init__(*args, person=person, **kwargs)
+        self.fields["member"].help_text = _("The customs administration the person works for.")
+        self.fields["partner"].help_text = _("Or the partner organisation, if not an "
+                                             "administration.")
+        self.fields["availability"].help_text = _("For experts: when they can or cannot "
+                                                  "travel.")
+        if link_account:
+            from django.contrib.auth import get_user_model
+
+            self.fields["account"] = forms.ModelChoiceField(
+                label=_("Linked account"), required=False,
+                queryset=get_user_model().objects.filter(
+                    memberships__office_id=person.office_id).distinct().order_by("username"),
+                initial=person.user_id,
+                help_text=_("The Workplan account of this person, if they have one (an "
+                            "expert's, to see their deployments and keep their profile)."))

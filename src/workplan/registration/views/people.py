@@ -12,19 +12,23 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workplan.core.access import ADMINISTER, CHANGE, VIEW, WIDE_ROLES, can, office_ids
+from workplan.core.concurrency import EditConflict, add_version_field
 from workplan.delivery.models import Participation
+from workplan.directory import services as directory_services
 from workplan.directory.models import Person
 
 from .. import services
-from ..forms import EraseForm, MergeForm
+from ..forms import EraseForm, MergeForm, PersonForm
 from ..querysets import duplicate_groups
 
 
@@ -63,6 +67,46 @@ def person_detail(request, pk: int):
         "merges": list(person.merges.select_related("by")) if may_change else [],
         "erase_form": EraseForm(),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_update(request, pk: int):
+    """Staff correct a person's record (name, contact, administration, an expert's details);
+    an office admin also links it to the person's account. All or nothing, with history."""
+    person = get_object_or_404(office_people(request.user)
+                               .filter(erased_at__isnull=True)
+                               .select_related("office__region", "member", "partner", "user"),
+                               pk=pk)
+    link = can(request.user, ADMINISTER, person.office_id)
+    form = PersonForm(request.POST or None, person=person, link_account=link)
+    add_version_field(form, person.version)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    changed = directory_services.update_expert_profile(
+                        person, user=request.user, version=form.cleaned_data["version"],
+                        **form.values())
+                    if link and directory_services.link_account(
+                            person, form.cleaned_data["account"], user=request.user):
+                        changed.append("user")
+            except ValidationError as error:
+                person.refresh_from_db()
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            except EditConflict as conflict:
+                form.add_error(None, conflict.message)
+                status = 409
+            else:
+                messages.success(request, _("The record of %(name)s was saved.")
+                                 % {"name": person.full_name} if changed
+                                 else _("Nothing had changed: the record is as it was."))
+                return redirect("registration:person_detail", pk=person.pk)
+    return render(request, "registration/people/person_form.html",
+                  {"person": person, "form": form}, status=status)
 
 
 @login_required
@@ -141,6 +185,7 @@ def duplicate_list(request):
 urlpatterns = [
     path("people/duplicates/", duplicate_list, name="duplicate_list"),
     path("people/<int:pk>/", person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", person_update, name="person_update"),
     path("people/<int:pk>/export/", person_export, name="person_export"),
     path("people/<int:pk>/erase/", person_erase, name="person_erase"),
     path("people/<int:pk>/merge/", person_merge, name="person_merge"),
