@@ -5,10 +5,18 @@ its worker running what is due."""
 
 from __future__ import annotations
 
+import re
+
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TICKET = re.compile(r"/registration/t/(?P<token>[^/\s]+)/")
+
+
+def ticket_of(message) -> str:
+    """The personal link's token in a registration's confirmation e-mail."""
+    return TICKET.search(message.body).group("token")
 
 
 class FlakyBackend(EmailBackend):
