@@ -161,3 +161,13 @@ def tasks_run_at_once(settings):
     worker (django-tasks' ImmediateBackend). A task enqueued on commit runs when the test
     executes its on-commit callbacks (``django_capture_on_commit_callbacks(execute=True)``)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def flaky_mail(settings):
+    """A mail server that refuses the next ``flaky_mail.refusals`` messages and keeps them in
+    ``flaky_mail.refused`` (tests/link_mail.py)."""
+    from tests.link_mail import FlakyBackend, use_flaky_mail
+
+    yield use_flaky_mail(settings)
+    FlakyBackend.refusals, FlakyBackend.refused = 0, []

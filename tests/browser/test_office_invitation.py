@@ -44,7 +44,12 @@ def test_admin_invites_and_the_colleague_sets_a_password(page, browser, live_ser
     page.locator("#id_role").select_option("staff")
     page.get_by_role("button", name="Send the invitation").click()
     page.wait_for_load_state()
-    assert page.get_by_text("An invitation to set a password was sent").is_visible()
+    assert page.get_by_text("An invitation to set a password is being sent").is_visible()
+    # The task ran (at once here): the row says pending, and offers to send it again.
+    row = page.locator("tr", has_text="colleague@rocb.example")
+    assert "pending" in row.inner_text()
+    assert row.get_by_role("button", name=re.compile("^Send again")).is_visible()
+    assert_accessible(page)
     shot(page, "invite-admin-page", full_page=True)
     assert len(mail.outbox) == 1
     link = LINK.search(mail.outbox[0].body).group(0)

@@ -91,13 +91,21 @@ def test_an_expired_or_withdrawn_link_opens_nothing(client, admin, office):
     assert not Membership.objects.filter(user__email="late@customs.example").exists()
 
 
-def test_inviting_again_replaces_the_link(client, admin, office):
+def test_inviting_again_replaces_the_link(client, admin, office,
+                                         django_capture_on_commit_callbacks):
     client.force_login(admin)
-    _invite(client, office, email="twice@customs.example", role="viewer")
-    first = OfficeInvitation.objects.get().token_hash
-    _invite(client, office, email="twice@customs.example", role="staff")
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(client, office, email="twice@customs.example", role="viewer")
+    first = _link(mail.outbox[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(client, office, email="twice@customs.example", role="staff")
     invitation = OfficeInvitation.objects.get()
-    assert invitation.token_hash != first and invitation.role == "staff"
+    second = _link(mail.outbox[1])
+    assert second != first and invitation.role == "staff"
+    assert invitation.token_hash == invitation_token_hash(LINK.search(second).group("token"))
+    client.logout()
+    assert client.get(first).status_code == 404
+    assert "Office staff" in client.get(second).content.decode()
 
 
 def test_an_address_in_use_is_said_and_its_account_can_be_given_the_role(

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.link_mail import ticket_of
 from workplan.core.models import Role
 from workplan.delivery.models import Participation
 from workplan.delivery.services import record_event
@@ -256,11 +257,13 @@ def test_the_event_page_keeps_a_fixed_number_of_queries(as_staff, event,
                                     args=[event.pk])).status_code == 200
 
 
-def test_a_participant_downloads_theirs_through_their_registration_link(client, event):
+def test_a_participant_downloads_theirs_through_their_registration_link(
+        client, event, django_capture_on_commit_callbacks):
     registration = services.register(event, full_name="Lan Nguyen", email="lan@x.example",
                                      gender="female", source="staff")
-    raw = services.confirm_registration(registration)
-    ticket = reverse("registration:ticket", args=[raw])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_registration(registration)
+    ticket = reverse("registration:ticket", args=[ticket_of(mail.outbox[-1])])
     # Confirmed but not (yet) attended: no certificate.
     response = client.get(ticket, {"download": "certificate"})
     assert response.status_code == 404 and "No certificate yet" in response.content.decode()

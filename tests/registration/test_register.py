@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.link_mail import ticket_of
 from workplan.core.logmask import mask
 from workplan.core.models import Role
 from workplan.delivery.models import Event, Participation
@@ -88,11 +89,13 @@ def test_a_nominee_registers_by_the_link_and_staff_confirm(client, make_user, ev
     assert "[masked]" in mask(f"GET {url} 200") and ticket not in mask(f"GET {url} 200")
 
 
-def test_the_personal_link_checks_in_only_for_staff(client, event, window):
+def test_the_personal_link_checks_in_only_for_staff(client, event, window,
+                                                    django_capture_on_commit_callbacks):
     registration = services.register(event, full_name="A", email="a@x.example",
                                      gender="male")
-    raw = services.confirm_registration(registration)
-    url = reverse("registration:ticket", args=[raw])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_registration(registration)
+    url = reverse("registration:ticket", args=[ticket_of(mail.outbox[-1])])
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 400
     assert not Participation.objects.get().attended

@@ -28,6 +28,33 @@ class VersionedModel(TimeStampedModel):
         abstract = True
 
 
+class LinkMail(models.Model):
+    """The e-mail that carries a record's one-time link (an office invitation, a registration's
+    personal link), sent by a task of Django's Tasks API (``core.mailing``).
+
+    The task mints the link when it sends it: only record ids go into the task table, the
+    token exists in memory and in the e-mail, and only its hash is stored on the record. These
+    fields say where the sending is, for the pages ("being sent", "sending failed")."""
+
+    class EmailState(models.TextChoices):
+        NONE = "none", _("No e-mail")
+        QUEUED = "queued", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Sending failed")
+
+    email_state = models.CharField(_("e-mail"), max_length=8, choices=EmailState.choices,
+                                   default=EmailState.NONE)
+    email_attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
+    email_error = models.CharField(_("sending error"), max_length=300, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    # Not in the records' history: the sending is the worker's, not a person's change.
+    MAIL_FIELDS = ("email_state", "email_attempts", "email_error", "emailed_at")
+
+    class Meta:
+        abstract = True
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", _("Office admin")
     STAFF = "staff", _("Office staff")
@@ -76,13 +103,16 @@ class OfficeInvitationQuerySet(RestrictedQuerySet):
                            expires_at__gt=now or timezone.now())
 
 
-class OfficeInvitation(TimeStampedModel):
+class OfficeInvitation(LinkMail, TimeStampedModel):
     """An invitation to hold a role in an office, sent by e-mail to someone with no account.
 
     The e-mail carries a one-time link to set a password (``core.office.invitation_accept``);
     only the SHA-256 of its token is stored (``token_hash``), as for survey links, and the link
-    expires (``expires_at``). Inviting the same address again replaces the token and the
-    expiry. Accepting creates the account and gives the role (``core.services``).
+    expires (``expires_at``). The token is made by the task that sends the e-mail
+    (``core.tasks.send_invitation``): ``token_hash`` is empty until the e-mail has gone, and
+    inviting the same address again or sending again empties it (the old link stops working)
+    until the new e-mail goes. Accepting creates the account and gives the role
+    (``core.services``).
     """
 
     office = models.ForeignKey("directory.Office", on_delete=models.CASCADE,
@@ -91,7 +121,9 @@ class OfficeInvitation(TimeStampedModel):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     member = models.ForeignKey("directory.Member", on_delete=models.PROTECT, null=True,
                                blank=True, related_name="+", verbose_name=_("member"))
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # NULL while the e-mail carrying the link has not gone (several NULLs are unique).
+    token_hash = models.CharField(max_length=64, unique=True, null=True,  # noqa: DJ001
+                                  blank=True, editable=False)
     expires_at = models.DateTimeField(_("expires"))
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
@@ -101,7 +133,7 @@ class OfficeInvitation(TimeStampedModel):
                                     null=True, blank=True, related_name="+",
                                     verbose_name=_("account"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["token_hash"])
+    history = HistoricalRecords(excluded_fields=["token_hash", *LinkMail.MAIL_FIELDS])
     office_path = "office"
 
     objects = OfficeInvitationQuerySet.as_manager()
@@ -126,6 +158,13 @@ class OfficeInvitation(TimeStampedModel):
         if self.expires_at <= (now or timezone.now()):
             return "expired"
         return "pending"
+
+    def page_url(self) -> str:
+        """Where an admin sees it (and sends it again): its row on the office's page."""
+        from django.urls import reverse
+
+        return (reverse("core:office_admin", kwargs={"office_code": self.office.code})
+                + f"#invitation-{self.pk}")
 
 
 class ApiTokenQuerySet(models.QuerySet):

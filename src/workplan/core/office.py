@@ -7,7 +7,9 @@ point speaks for a member of the region) are the services' (``core.services``), 
 change shows the services' message on the form and changes nothing.
 
 An invitation e-mails a one-time link to set a password (``invitation_accept``); the link is
-a secret (listed in ``core.logmask.SECRET_URLS``) and only its hash is stored.
+a secret (listed in ``core.logmask.SECRET_URLS``) and only its hash is stored. The e-mail is
+sent by a task, which makes the link (``core.tasks``): the page says "being sent" until it has
+gone, "sending failed" after its retries, and an admin sends it again with a new link.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -219,12 +221,11 @@ def office_invite(request, office_code):
     if not form.is_valid():
         return _admin_page(request, office, invite_form=form, status=400)
     data = form.cleaned_data
-    invitation, raw = services.invite(office, data["email"], data["role"],
-                                      member=data["member"], invited_by=request.user)
-    url = request.build_absolute_uri(reverse("core:invitation_accept", args=[raw]))
-    services.send_invitation(invitation, url)
-    messages.success(request, _("An invitation to set a password was sent to %(email)s; the "
-                                "link works once, for %(days)d days.")
+    invitation = services.invite(office, data["email"], data["role"], member=data["member"],
+                                 invited_by=request.user,
+                                 base_url=request.build_absolute_uri("/"))
+    messages.success(request, _("An invitation to set a password is being sent to %(email)s; "
+                                "the link works once, for %(days)d days.")
                      % {"email": invitation.email, "days": services.INVITATION_DAYS})
     return redirect("core:office_admin", office_code=office.code)
 
@@ -330,6 +331,24 @@ def invitation_revoke(request, pk):
     return redirect("core:office_admin", office_code=invitation.office.code)
 
 
+@login_required
+@require_POST
+def invitation_resend(request, pk):
+    """E-mail an invitation again with a new link (after a failed send, a lost e-mail or an
+    expiry): the old link stops working."""
+    invitation = get_object_or_404(OfficeInvitation.objects.restrict(request.user, ADMINISTER)
+                                   .select_related("office"), pk=pk)
+    try:
+        services.resend_invitation(invitation, base_url=request.build_absolute_uri("/"))
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("A new invitation is being sent to %(email)s; the link "
+                                    "sent before no longer works.")
+                         % {"email": invitation.email})
+    return redirect("core:office_admin", office_code=invitation.office.code)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
@@ -375,5 +394,6 @@ urlpatterns = [
     path("roles/<int:pk>/", membership_update, name="membership_update"),
     path("roles/<int:pk>/revoke/", membership_revoke, name="membership_revoke"),
     path("invitations/<int:pk>/revoke/", invitation_revoke, name="invitation_revoke"),
+    path("invitations/<int:pk>/resend/", invitation_resend, name="invitation_resend"),
     path("invitation/<str:token>/", invitation_accept, name="invitation_accept"),
 ]

@@ -158,16 +158,17 @@ def check_invite(office, email: str, role: str, *, member=None):
 
 
 @transaction.atomic
-def invite(office, email: str, role: str, *, member=None, invited_by=None):
-    """Invite ``email`` to hold ``role`` in ``office``; returns (invitation, raw token).
+def invite(office, email: str, role: str, *, member=None, invited_by=None,
+           base_url: str | None = None):
+    """Invite ``email`` to hold ``role`` in ``office``; returns the invitation.
 
-    The raw token is for the e-mail only (``send_invitation``): it is stored hashed. A pending
-    invitation of the same address to the same office is replaced, its old link stops working
-    and the new one is valid for ``INVITATION_DAYS`` days. An address that already has an
-    account is refused (``InvitationError.existing_user``): that account gets the role
-    directly."""
+    The e-mail with the set-password link is sent by a task once the transaction commits
+    (``core.tasks.send_invitation``, which makes the link's token: only its hash is stored,
+    and nothing secret goes into the task table). A pending invitation of the same address to
+    the same office is replaced: its old link stops working now, the new one is valid for
+    ``INVITATION_DAYS`` days from when it is sent. An address that already has an account is
+    refused (``InvitationError.existing_user``): that account gets the role directly."""
     import datetime as dt
-    import secrets
 
     from django.utils import timezone
 
@@ -176,21 +177,76 @@ def invite(office, email: str, role: str, *, member=None, invited_by=None):
     office = _lock_office(office)
     email = email.strip()
     member = check_invite(office, email, role, member=member)
-    raw = secrets.token_urlsafe(INVITATION_TOKEN_BYTES)
     now = timezone.now()
     invitation = (OfficeInvitation.objects.pending(now)
                   .filter(office=office, email__iexact=email).first()
                   or OfficeInvitation(office=office, email=email))
     invitation.role, invitation.member, invitation.invited_by = role, member, invited_by
-    invitation.token_hash = invitation_token_hash(raw)
     invitation.expires_at = now + dt.timedelta(days=INVITATION_DAYS)
+    _queue_invitation(invitation, base_url)
+    return invitation
+
+
+def _queue_invitation(invitation, base_url: str | None) -> None:
+    """Save ``invitation`` waiting for its e-mail (no link until the task makes one) and
+    enqueue the task once the transaction commits; failures listed for it are resolved."""
+    from . import mailing
+    from .links import base_url as site_url
+    from .tasks import send_invitation
+
+    mailing.queue(invitation, hash_field="token_hash")
     invitation.save()
-    return invitation, raw
+    mailing.resolve_failures(invitation.page_url())
+    mailing.enqueue_on_commit(send_invitation, invitation.pk,
+                              (base_url or site_url()).rstrip("/"))
 
 
-def send_invitation(invitation, url: str) -> None:
-    """E-mail the set-password link once the invitation is saved (after the transaction
-    commits: an invitation rolled back sends nothing). Sent through Django's mail backend."""
+@transaction.atomic
+def resend_invitation(invitation, *, base_url: str | None = None):
+    """E-mail the invitation again with a new link (its old link stops working now), valid
+    for ``INVITATION_DAYS`` days from when it is sent: after a failed send, a lost e-mail or
+    an expiry. Refused (``InvitationError``, nothing changed) once it was used or withdrawn,
+    or when the address has an account meanwhile."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import OfficeInvitation
+
+    invitation = (OfficeInvitation.objects.select_for_update(of=("self",))
+                  .select_related("office").get(pk=invitation.pk))
+    state = invitation.state()
+    if state == "accepted":
+        raise InvitationError(_("The invitation of %(email)s was used: it is not sent again.")
+                              % {"email": invitation.email})
+    if state == "revoked":
+        raise InvitationError(_("The invitation of %(email)s was withdrawn: invite the "
+                                "address again instead.") % {"email": invitation.email})
+    if account_for_email(invitation.email) is not None:
+        raise InvitationError(_("%(email)s has an account now: give that account the role "
+                                "instead.") % {"email": invitation.email})
+    invitation.expires_at = timezone.now() + dt.timedelta(days=INVITATION_DAYS)
+    _queue_invitation(invitation, base_url)
+    return invitation
+
+
+def mint_invitation_link(invitation, now=None) -> str:
+    """A new token for the invitation's link, set on ``invitation`` (hash and expiry; the
+    caller stores them): returns the token, to be put in the e-mail and forgotten. Only the
+    sending task calls it (and tests that need a live link without a mail server)."""
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+
+    raw = secrets.token_urlsafe(INVITATION_TOKEN_BYTES)
+    invitation.token_hash = invitation_token_hash(raw)
+    invitation.expires_at = (now or timezone.now()) + dt.timedelta(days=INVITATION_DAYS)
+    return raw
+
+
+def invitation_message(invitation, url: str):
+    """The invitation's e-mail, carrying the set-password link ``url``."""
     from django.conf import settings
     from django.core.mail import EmailMessage
     from django.utils import formats
@@ -209,11 +265,10 @@ def send_invitation(invitation, url: str) -> None:
     if inviter is not None:
         lines.append(_("Invited by %(name)s.")
                      % {"name": inviter.get_full_name() or inviter.get_username()})
-    message = EmailMessage(
+    return EmailMessage(
         subject=_("Your Workplan account at %(office)s") % {"office": office.short_name
                                                              or office.name},
         body="\n".join(lines), from_email=settings.DEFAULT_FROM_EMAIL, to=[invitation.email])
-    transaction.on_commit(message.send)
 
 
 def find_invitation(raw: str):
@@ -264,13 +319,18 @@ def accept_invitation(raw: str, *, password: str, first_name: str = "", last_nam
     return user
 
 
+@transaction.atomic
 def revoke_invitation(invitation):
-    """Withdraw a pending invitation: its link stops working at once."""
+    """Withdraw a pending invitation: its link stops working at once (and an e-mail not sent
+    yet is not sent; a failed send listed for the admins is resolved)."""
     from django.utils import timezone
+
+    from . import mailing
 
     if invitation.state() != "pending":
         raise InvitationError(_("The invitation of %(email)s is no longer pending.")
                               % {"email": invitation.email})
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "modified"])
+    mailing.resolve_failures(invitation.page_url())
     return invitation

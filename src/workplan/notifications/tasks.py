@@ -37,7 +37,9 @@ def absolute(url: str) -> str:
     return (settings.WORKPLAN_BASE_URL.rstrip("/") + url) if url.startswith("/") else url
 
 
-def _error_text(error: Exception) -> str:
+def error_text(error: Exception) -> str:
+    """What is kept of a failed send's error (its message, else its kind), at most 300
+    characters."""
     return (str(error) or type(error).__name__)[:300]
 
 
@@ -60,7 +62,7 @@ def send_notification(notification_id: int, attempt: int = 1) -> str:
         try:
             message.send()
         except Exception as error:  # noqa: BLE001 - any mail failure is retried, then recorded
-            item.last_error = _error_text(error)
+            item.last_error = error_text(error)
             if attempt >= MAX_ATTEMPTS:
                 item.email_state = Notification.EmailState.FAILED
                 SendFailure.objects.create(
@@ -102,7 +104,7 @@ def send_digest(user_id: int, attempt: int = 1) -> str:
         try:
             message.send()
         except Exception as error:  # noqa: BLE001
-            text = _error_text(error)
+            text = error_text(error)
             ids = [item.pk for item in items]
             Notification.objects.filter(pk__in=ids).update(attempts=attempt, last_error=text)
             if attempt >= MAX_ATTEMPTS:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from workplan.core.access import RestrictedQuerySet
-from workplan.core.models import TimeStampedModel
+from workplan.core.models import LinkMail, TimeStampedModel
 
 
 class PersonMerge(models.Model):
@@ -139,10 +139,12 @@ class RegistrationWindow(models.Model):
         return None
 
 
-class Registration(TimeStampedModel):
+class Registration(LinkMail, TimeStampedModel):
     """Someone registered for an event (by the public link), or nominated by their member's
     focal point or by staff; confirming it records them at the event (a Participation, absent
-    until they check in)."""
+    until they check in) and e-mails them their personal link: the task that sends the e-mail
+    makes the link (``registration.tasks.send_confirmation``), so ``ticket_hash`` is empty
+    until it has gone (``LinkMail``'s fields say where the sending is)."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
@@ -180,10 +182,10 @@ class Registration(TimeStampedModel):
                                blank=True, related_name="registrations")
     participation = models.OneToOneField("delivery.Participation", on_delete=models.SET_NULL,
                                          null=True, blank=True, related_name="registration")
-    # NULL until confirmed: the personal link (and QR code) of the confirmation e-mail.
+    # NULL until the confirmation e-mail has gone: the personal link (and QR code) it carries.
     ticket_hash = models.CharField(max_length=64, unique=True, null=True,  # noqa: DJ001
                                    blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["ticket_hash"])
+    history = HistoricalRecords(excluded_fields=["ticket_hash", *LinkMail.MAIL_FIELDS])
     office_path = "event__office"
     private = True
 
@@ -196,6 +198,14 @@ class Registration(TimeStampedModel):
 
     def __str__(self):
         return f"{self.full_name} ({self.get_state_display()})"
+
+    def page_url(self) -> str:
+        """Where staff see it (and send its e-mail again): its row on the event's
+        registration page."""
+        from django.urls import reverse
+
+        return (reverse("registration:event_registration", args=[self.event_id])
+                + f"#registration-{self.pk}")
 
     @classmethod
     def narrow_scope(cls, user, action):

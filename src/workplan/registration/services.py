@@ -205,7 +205,8 @@ def erase_person(person: Person, *, user=None) -> Person:
 
 
 def _erase_registrations(person) -> None:
-    """Registrations of ``person`` lose what identifies them (and their history)."""
+    """Registrations of ``person`` lose what identifies them (and their history), and an
+    e-mail waiting to go to them is not sent."""
     from .models import Registration
 
     for registration in person.registrations.all():
@@ -213,6 +214,9 @@ def _erase_registrations(person) -> None:
         Registration.objects.filter(pk=registration.pk).update(
             full_name=ERASED_NAME.format(pk=person.pk), position="",
             email=f"erased-r{registration.pk}@erased.invalid")
+    # A confirmation e-mail not sent yet is not sent to the erased address.
+    person.registrations.filter(email_state=Registration.EmailState.QUEUED).update(
+        email_state=Registration.EmailState.NONE)
 
 
 def _erase_certificates(person, user) -> None:
@@ -388,14 +392,15 @@ def _person_for(registration):
 
 @transaction.atomic
 def confirm_registration(registration, *, user=None, base_url: str | None = None):
-    """Confirm: the person is recorded at the event (absent until they check in), gets a
-    personal link with its QR code, and an e-mail with the event's details and an ICS
-    attachment (sent once the transaction commits). Returns the personal link's token."""
-    import secrets
-
+    """Confirm: the person is recorded at the event (absent until they check in), and an
+    e-mail with the event's details, an ICS attachment and their personal link with its QR
+    code is sent by a task once the transaction commits (``tasks.send_confirmation``, which
+    makes the link: only its hash is stored, nothing secret goes into the task table).
+    Returns the registration."""
     from .models import Registration
 
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = (Registration.objects.select_for_update(of=("self",))
+                    .select_related("event").get(pk=registration.pk))
     if registration.state == Registration.State.CONFIRMED:
         raise RegistrationError(_("%(name)s is already confirmed.")
                                 % {"name": registration.full_name})
@@ -405,13 +410,52 @@ def confirm_registration(registration, *, user=None, base_url: str | None = None
         participation = Participation.objects.create(
             event=registration.event, person=person, role="participant", attended=False,
             member=registration.member or person.member)
-    raw = secrets.token_urlsafe(TICKET_BYTES)
     registration.state = Registration.State.CONFIRMED
     registration.person, registration.participation = person, participation
     registration.decided_by, registration.decided_at = user, timezone.now()
-    registration.ticket_hash = token_hash(raw)
+    _queue_confirmation(registration, base_url)
+    return registration
+
+
+def _queue_confirmation(registration, base_url: str | None) -> None:
+    """Save ``registration`` waiting for its confirmation e-mail (no personal link until the
+    task makes one) and enqueue the task once the transaction commits."""
+    from workplan.core import mailing
+    from workplan.core.links import base_url as site_url
+
+    from .tasks import send_confirmation
+
+    mailing.queue(registration, hash_field="ticket_hash")
     registration.save()
-    transaction.on_commit(lambda: send_confirmation(registration.pk, raw, base_url))
+    mailing.resolve_failures(registration.page_url())
+    mailing.enqueue_on_commit(send_confirmation, registration.pk,
+                              (base_url or site_url()).rstrip("/"))
+
+
+@transaction.atomic
+def resend_confirmation(registration, *, base_url: str | None = None):
+    """E-mail the confirmation again with a new personal link (after a failed send or a lost
+    e-mail): the link and QR code sent before stop working. Only for a confirmed
+    registration (``RegistrationError`` otherwise, nothing changed)."""
+    from .models import Registration
+
+    registration = (Registration.objects.select_for_update(of=("self",))
+                    .select_related("event").get(pk=registration.pk))
+    if registration.state != Registration.State.CONFIRMED:
+        raise RegistrationError(_("The confirmation of %(name)s is sent once it is confirmed.")
+                                % {"name": registration.full_name})
+    _queue_confirmation(registration, base_url)
+    return registration
+
+
+def mint_ticket(registration) -> str:
+    """A new personal link's token, its hash set on ``registration`` (the caller stores it):
+    returns the token, to be put in the e-mail and forgotten. Only the sending task calls it
+    (and tests that need a live link without a mail server)."""
+    import secrets
+
+    raw = secrets.token_urlsafe(TICKET_BYTES)
+    registration.ticket_hash = token_hash(raw)
     return raw
 
 
@@ -450,19 +494,14 @@ def qr_png(data: str) -> bytes:
     return buffer.getvalue()
 
 
-def send_confirmation(registration_pk: int, raw: str, base_url: str | None = None) -> None:
-    """The confirmation e-mail: the event's details, the personal link and its QR code (to be
-    scanned at the door), and the event as an ICS attachment. Sent synchronously after the
-    commit (django-tasks is not installed)."""
+def confirmation_message(registration, link: str):
+    """The confirmation e-mail: the event's details, the personal link ``link`` and its QR
+    code (to be scanned at the door), and the event as an ICS attachment."""
     from django.core.mail import EmailMessage
 
     from workplan.delivery.ics import calendar_bytes
 
-    from .models import Registration
-
-    registration = Registration.objects.select_related("event__office").get(pk=registration_pk)
     event = registration.event
-    link = ticket_url(raw, base_url)
     body = _(
         "Dear %(name)s,\n\nYour registration for “%(title)s” (%(start)s – %(end)s, %(place)s) is "
         "confirmed.\n\nYour personal link, and the QR code attached, check you in at the "
@@ -475,7 +514,7 @@ def send_confirmation(registration_pk: int, raw: str, base_url: str | None = Non
     message.attach("event.ics", calendar_bytes([event], url_for=lambda _e: link,
                                                name=event.title), "text/calendar")
     message.attach("check-in-qr.png", qr_png(link), "image/png")
-    message.send()
+    return message
 
 
 def find_registration(raw: str):
@@ -684,8 +723,8 @@ def save_layout(office, *, user=None, logo=None, signature=None, remove_logo=Fal
 
 def email_certificates(event, *, user=None) -> dict:
     """Issue what is missing, then e-mail each participant with an e-mail address their
-    certificate (a PDF of their own; all made by one Typst process), once the transaction
-    commits (synchronously: django-tasks is not installed); each is marked e-mailed once sent.
+    certificate (a PDF of their own; all made by one Typst process), by a task enqueued once
+    the transaction commits (``tasks.email_certificates``); each is marked e-mailed once sent.
     Certificates already e-mailed and revoked ones are left out. Returns {"sent",
     "without_email"}."""
     from .models import Certificate

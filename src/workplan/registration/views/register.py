@@ -3,7 +3,8 @@
 - ``register``: the public link (``/registration/r/<token>/``), no account needed; looked up
   by the SHA-256 of its token and rate-limited per address and per token like survey links.
 - ``ticket``: the personal link of a confirmed registration (its QR code is in the e-mail);
-  the office's staff who open it (by scanning it) check the person in.
+  the office's staff who open it (by scanning it) check the person in. The link exists only in
+  the e-mail: the task that sends it makes it (``registration.tasks``), no page shows it.
 - ``event_registration``: staff open registration, see the link and its QR code, confirm or
   decline; a member's focal point nominates for their member and confirms their member's.
 """
@@ -247,7 +248,8 @@ def nominate(request, pk: int):
 @login_required
 @require_POST
 def registration_decide(request, pk: int):
-    """Confirm or decline one registration (staff; a focal point for their own member)."""
+    """Confirm or decline one registration, or send a confirmed one's e-mail again with a new
+    personal link (staff; a focal point for their own member)."""
     event = get_object_or_404(Event.objects.restrict(request.user, VIEW), pk=pk)
     number = request.POST.get("registration", "")
     registration = get_object_or_404(
@@ -257,14 +259,21 @@ def registration_decide(request, pk: int):
         if request.POST.get("decision") == "confirm":
             services.confirm_registration(registration, user=request.user,
                                           base_url=request.build_absolute_uri("/"))
-            messages.success(request, _("%(name)s is confirmed; the e-mail is sent.")
+            messages.success(request, _("%(name)s is confirmed; the e-mail with their personal "
+                                        "link is being sent.")
+                             % {"name": registration.full_name})
+        elif request.POST.get("decision") == "resend":
+            services.resend_confirmation(registration, base_url=request.build_absolute_uri("/"))
+            messages.success(request, _("A new personal link is being sent to %(name)s; the "
+                                        "one sent before no longer works.")
                              % {"name": registration.full_name})
         elif request.POST.get("decision") == "decline":
             services.decline_registration(registration, user=request.user)
             messages.success(request, _("%(name)s was declined.")
                              % {"name": registration.full_name})
         else:
-            messages.error(request, _("Choose to confirm or decline; nothing changed."))
+            messages.error(request, _("Choose to confirm, decline or send again; nothing "
+                                      "changed."))
     except services.RegistrationError as error:
         messages.error(request, str(error))
     return redirect("registration:event_registration", event.pk)
