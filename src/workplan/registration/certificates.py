@@ -142,7 +142,7 @@ def event_pdf(event, certificates) -> bytes:
 
 
 def single_pdf(certificate) -> bytes:
-    event = certificate.participation.event
+    event = certificate.event
     common = common_data(event, layout_of(event.office))
     return typeset_pdf(TEMPLATE, document(common, [page_data(certificate)],
                                           _title(certificate, event)))

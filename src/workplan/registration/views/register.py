@@ -121,15 +121,15 @@ def ticket(request, token: str):
 
 
 def _own_certificate(registration):
-    """The registrant's valid certificate (issued by staff, not revoked), else None: only
-    someone who attended as a participant has one."""
+    """The registrant's valid certificate (issued by staff, neither revoked nor withdrawn),
+    else None: only someone who attended as a participant has one."""
     from ..models import Certificate
 
     if registration.participation_id is None:
         return None
-    return (Certificate.objects.filter(participation_id=registration.participation_id,
-                                       revoked_at__isnull=True)
-            .select_related("participation__event__office").first())
+    return (Certificate.objects.valid()
+            .filter(participation_id=registration.participation_id)
+            .select_related("event__office").first())
 
 
 def _certificate_download(request, registration, certificate):
