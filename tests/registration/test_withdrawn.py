@@ -51,7 +51,7 @@ def says_withdrawn_and_nothing_more(response, certificate, *secrets):
         assert secret not in page, secret
 
 
-def test_removing_a_participation_keeps_its_certificate_withdrawn(client, as_staff, workshop,
+def test_removing_a_participation_keeps_its_certificate_withdrawn(as_staff, workshop,
                                                                   django_capture_on_commit_callbacks):
     services.issue_certificates(workshop)
     sione = certificate_of(workshop.people["Sione Tupou"])
