@@ -237,6 +237,8 @@ PAGES: dict[str, Page] = {
     "surveys:member_response": Page("needs_survey", narrow=FOCAL_ONLY),
     "surveys:member_response_submit": Page("needs_survey", kind="post"),
     "surveys:respond": Page("link", public=True),
+    # the same link downloads its person's certificate of the survey's event (a PDF)
+    "surveys:respond_certificate": Page("certificate_link", public=True),
     # registration: person records (merging is staff's, erasing the office admin's)
     "registration:duplicate_list": Page(roles=roles("superuser", "admin", "staff",
                                                     "other_staff")),
@@ -325,7 +327,7 @@ def _kwargs(subject, obj) -> dict:
         return {"office_code": obj.office.code, "period": obj.period}
     if subject == "event_partner":
         return {"pk": obj.event_id, "link": obj.pk}
-    if subject in ("link", "registration_link", "ticket"):
+    if subject in ("link", "registration_link", "ticket", "certificate_link"):
         return {"token": obj.raw_token}
     if subject == "adoption":
         return {"iso3": obj.member.iso3, "code": obj.instrument.code}
@@ -517,10 +519,31 @@ def _registration_world(own_event, office_event, outside_event, lao) -> dict:
         one.refresh_from_db()
         registration.check_in(one.participation)
         certificates[variant] = Certificate.objects.create(
-            participation=one.participation, code=registration.new_code(),
-            full_name=one.full_name)
+            participation=one.participation, event=event, person=one.person,
+            code=registration.new_code(), full_name=one.full_name)
     return {"registration_link": links, "ticket": tickets, "certificate": certificates,
-            "certificate_code": certificates}
+            "certificate_code": certificates,
+            "certificate_link": _certificate_links(certificates)}
+
+
+def _certificate_links(certificates) -> dict:
+    """Survey links (of each event's evaluation) of the people who have a certificate: the
+    link downloads it."""
+    from workplan.surveys.models import Survey
+
+    links = {}
+    for variant, certificate in certificates.items():
+        event = certificate.event
+        survey = (Survey.objects.filter(event=event, kind="evaluation").first()
+                  or survey_services.create_event_survey(event, "evaluation")[0])
+        survey_services.invite(survey, [{"name": certificate.full_name,
+                                         "email": f"cert-{variant}@x.example",
+                                         "person": certificate.person}])
+        invitation = survey.invitations.get(email=f"cert-{variant}@x.example")
+        invitation.raw_token = survey_services.issue_token(invitation)
+        invitation.save()
+        links[variant] = invitation
+    return links
 
 
 def _publication_world(office, other_office, lao, ken) -> dict:
@@ -838,6 +861,7 @@ POST_ANSWERS = {
     # Public read-only pages (the certificate check): GET only, nothing to post.
     "registration:verify_form": frozenset({405}),
     "registration:verify": frozenset({405}),
+    "surveys:respond_certificate": frozenset({405}),
 }
 
 

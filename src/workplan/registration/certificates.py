@@ -38,6 +38,17 @@ def eligible(event):
     return Participation.objects.filter(event=event).participants()
 
 
+def valid_for(person_id, event_id):
+    """The valid certificate (neither revoked nor withdrawn) of a person at an event, else
+    None: what a participant downloads through a survey link of that event."""
+    from .models import Certificate
+
+    if person_id is None or event_id is None:
+        return None
+    return (Certificate.objects.valid().filter(person_id=person_id, event_id=event_id)
+            .select_related("event__office").order_by("-issued_at", "-pk").first())
+
+
 def verify_url(code: str) -> str:
     return absolute(reverse("registration:verify", args=[code]))
 
