@@ -251,6 +251,10 @@ PAGES: dict[str, Page] = {
     # events, where they nominate), the public and personal links, check-in (staff)
     "registration:event_registration": Page("event", narrow=FOCAL_ONLY),
     "registration:registration_settings": Page("event", kind="post"),
+    # the poster (a PDF) of an open registration; of a closed one: back to the page, which
+    # says why (the other office's event is held)
+    "registration:registration_poster": Page("open_registration", kind="change",
+                                             ok=frozenset({200, 302})),
     "registration:nominate": Page("event", kind="post"),
     "registration:registration_decide": Page("event", kind="post"),
     "registration:register": Page("registration_link", public=True,
@@ -523,6 +527,9 @@ def _registration_world(own_event, office_event, outside_event, lao) -> dict:
             code=registration.new_code(), full_name=one.full_name)
     return {"registration_link": links, "ticket": tickets, "certificate": certificates,
             "certificate_code": certificates,
+            # The events whose registration is open (the office's own event is held).
+            "open_registration": {"own": office_event, "office": office_event,
+                                  "outside": outside_event},
             "certificate_link": _certificate_links(certificates)}
 
 

@@ -35,6 +35,7 @@ NON_HTML = {
     "surveys:respond_certificate": "a participant's certificate through their survey link (PDF)",
     "registration:person_export": "what is held about a person (JSON, a download)",
     "registration:event_attendance_sheet": "an event's attendance sheet (XLSX)",
+    "registration:registration_poster": "the poster of an event's registration (PDF)",
 }
 
 # Records every CSP violation of the page (added to a context before its pages load).

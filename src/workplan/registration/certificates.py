@@ -82,11 +82,12 @@ def picture(field, alt: str) -> Picture | None:
         f'xlink:href="data:{content_type};base64,{encoded}"/></svg>', alt)
 
 
-def qr_svg(url: str) -> str:
+def qr_svg(url: str, border: int = 0) -> str:
+    """The QR code of ``url`` as SVG text (``border``: the light margin, in modules)."""
     import segno
 
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", xmldecl=False, scale=4, border=0,
+    segno.make(url, error="m").save(buffer, kind="svg", xmldecl=False, scale=4, border=border,
                                     dark="#1b1f24")
     return buffer.getvalue().decode("utf-8")
 

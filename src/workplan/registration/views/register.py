@@ -6,13 +6,15 @@
   the office's staff who open it (by scanning it) check the person in.
 - ``event_registration``: staff open registration, see the link and its QR code, confirm or
   decline; a member's focal point nominates for their member and confirms their member's.
+- ``registration_poster``: staff download a printable A4 poster of the link (PDF), while
+  registration is open.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -203,6 +205,40 @@ def event_registration(request, pk: int):
 
 
 @login_required
+def registration_poster(request, pk: int):
+    """The poster of the event's registration (one A4 page, PDF): the event, the deadline, the
+    places, the public link and its QR code. Staff's, and only while registration is open;
+    otherwise back to the registration page, which says why."""
+    from workplan.core.links import from_request
+
+    from .. import poster
+
+    event = get_object_or_404(Event.objects.restrict(request.user, CHANGE)
+                              .select_related("office__region"), pk=pk)
+    if request.method not in ("GET", "HEAD"):  # after the lookup: a 404 first
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    window = RegistrationWindow.objects.filter(event=event).first()
+    if window is None:
+        refusal = _("Registration for this event is not open yet.")
+    else:
+        window.event = event
+        refusal = services.window_refusal(window)
+    if refusal:
+        messages.error(request, _("No poster: %(why)s Open registration to print one.")
+                       % {"why": refusal})
+        return redirect("registration:event_registration", event.pk)
+    link = request.build_absolute_uri(reverse("registration:register",
+                                              args=[services.link_token(window)]))
+    with from_request(request):
+        data = poster.poster_pdf(window, link)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (f'attachment; '
+                                       f'filename="registration-poster-event-{event.pk}.pdf"')
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 @require_POST
 def registration_settings(request, pk: int):
     """Open, change or close the event's registration (staff)."""
@@ -274,6 +310,8 @@ urlpatterns = [
     path("r/<str:token>/", register, name="register"),
     path("t/<str:token>/", ticket, name="ticket"),
     path("events/<int:pk>/registration/", event_registration, name="event_registration"),
+    path("events/<int:pk>/registration/poster.pdf", registration_poster,
+         name="registration_poster"),
     path("events/<int:pk>/registration/settings/", registration_settings,
          name="registration_settings"),
     path("events/<int:pk>/registration/nominate/", nominate, name="nominate"),
