@@ -203,7 +203,8 @@ def erase_person(person: Person, *, user=None) -> Person:
     stays (so the participations, and every figure of past events, stay as they were) with
     only its gender and member; name, e-mail, position, account and accreditations go, as do
     the e-mails and names of their survey invitations and the earlier versions of the record
-    in its history (the erasure itself stays in it, with who did it)."""
+    in its history (the erasure itself stays in it, with who did it); their certificates are
+    withdrawn and lose the name printed on them."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.erased_at is not None:
         raise PersonError(_("This person's data was already erased."))
@@ -216,7 +217,7 @@ def erase_person(person: Person, *, user=None) -> Person:
         invitation.email = f"erased-{invitation.pk}@erased.invalid"
         invitation.save(update_fields=["name", "email"])
     _erase_registrations(person)
-    _erase_certificates(person, user)
+    _erase_certificates(person)
     PersonMerge.objects.filter(kept=person).update(merged={}, moved={})
     person.full_name = ERASED_NAME.format(pk=person.pk)
     person.email = ""
@@ -243,7 +244,7 @@ def _erase_registrations(person) -> None:
             email=f"erased-r{registration.pk}@erased.invalid")
 
 
-def _erase_certificates(person, user) -> None:
+def _erase_certificates(person) -> None:
     """Certificates of ``person`` (those withdrawn before too) lose the name printed on them
     and are withdrawn: their verification page says only that, and when, confirming nothing
     about someone who asked to be forgotten. They are never printed or e-mailed again."""
