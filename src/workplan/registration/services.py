@@ -649,7 +649,9 @@ def reissue_certificate(certificate, *, user=None):
     from .certificates import eligible
     from .models import Certificate
 
-    certificate = (Certificate.objects.select_for_update()
+    # Only the certificate's row is locked (PostgreSQL locks no row of an outer join: the
+    # participation may be gone).
+    certificate = (Certificate.objects.select_for_update(of=("self",))
                    .select_related("participation__person").get(pk=certificate.pk))
     _refuse_withdrawn(certificate)
     if certificate.revoked_at is None:
