@@ -248,6 +248,8 @@ PAGES: dict[str, Page] = {
     "surveys:member_response": Page("needs_survey", narrow=FOCAL_ONLY),
     "surveys:member_response_submit": Page("needs_survey", kind="post"),
     "surveys:respond": Page("link", public=True),
+    # the same link downloads its person's certificate of the survey's event (a PDF)
+    "surveys:respond_certificate": Page("certificate_link", public=True),
     # registration: person records (merging is staff's, erasing the office admin's)
     "registration:duplicate_list": Page(roles=roles("superuser", "admin", "staff",
                                                     "other_staff")),
@@ -261,6 +263,10 @@ PAGES: dict[str, Page] = {
     # events, where they nominate), the public and personal links, check-in (staff)
     "registration:event_registration": Page("event", narrow=FOCAL_ONLY),
     "registration:registration_settings": Page("event", kind="post"),
+    # the poster (a PDF) of an open registration; of a closed one: back to the page, which
+    # says why (the other office's event is held)
+    "registration:registration_poster": Page("open_registration", kind="change",
+                                             ok=frozenset({200, 302})),
     "registration:nominate": Page("event", kind="post"),
     "registration:registration_decide": Page("event", kind="post"),
     "registration:register": Page("registration_link", public=True,
@@ -337,7 +343,7 @@ def _kwargs(subject, obj) -> dict:
         return {"office_code": obj.office.code, "period": obj.period}
     if subject == "event_partner":
         return {"pk": obj.event_id, "link": obj.pk}
-    if subject in ("link", "registration_link", "ticket"):
+    if subject in ("link", "registration_link", "ticket", "certificate_link"):
         return {"token": obj.raw_token}
     if subject == "adoption":
         return {"iso3": obj.member.iso3, "code": obj.instrument.code}
@@ -532,10 +538,34 @@ def _registration_world(own_event, office_event, outside_event, lao) -> dict:
         one.refresh_from_db()
         registration.check_in(one.participation)
         certificates[variant] = Certificate.objects.create(
-            participation=one.participation, code=registration.new_code(),
-            full_name=one.full_name)
+            participation=one.participation, event=event, person=one.person,
+            code=registration.new_code(), full_name=one.full_name)
     return {"registration_link": links, "ticket": tickets, "certificate": certificates,
-            "certificate_code": certificates}
+            "certificate_code": certificates,
+            # The events whose registration is open (the office's own event is held).
+            "open_registration": {"own": office_event, "office": office_event,
+                                  "outside": outside_event},
+            "certificate_link": _certificate_links(certificates)}
+
+
+def _certificate_links(certificates) -> dict:
+    """Survey links (of each event's evaluation) of the people who have a certificate: the
+    link downloads it."""
+    from workplan.surveys.models import Survey
+
+    links = {}
+    for variant, certificate in certificates.items():
+        event = certificate.event
+        survey = (Survey.objects.filter(event=event, kind="evaluation").first()
+                  or survey_services.create_event_survey(event, "evaluation")[0])
+        survey_services.invite(survey, [{"name": certificate.full_name,
+                                         "email": f"cert-{variant}@x.example",
+                                         "person": certificate.person}])
+        invitation = survey.invitations.get(email=f"cert-{variant}@x.example")
+        invitation.raw_token = survey_services.issue_token(invitation)
+        invitation.save()
+        links[variant] = invitation
+    return links
 
 
 def _publication_world(office, other_office, lao, ken) -> dict:
@@ -864,6 +894,7 @@ POST_ANSWERS = {
     # Public read-only pages (the certificate check): GET only, nothing to post.
     "registration:verify_form": frozenset({405}),
     "registration:verify": frozenset({405}),
+    "surveys:respond_certificate": frozenset({405}),
 }
 
 

@@ -32,8 +32,10 @@ NON_HTML = {
     "registration:event_certificates_pdf": "an event's certificates (PDF)",
     "registration:certificate_pdf": "one certificate (PDF)",
     "registration:certificate_layout_preview": "a sample certificate (PDF)",
+    "surveys:respond_certificate": "a participant's certificate through their survey link (PDF)",
     "registration:person_export": "what is held about a person (JSON, a download)",
     "registration:event_attendance_sheet": "an event's attendance sheet (XLSX)",
+    "registration:registration_poster": "the poster of an event's registration (PDF)",
 }
 
 # Records every CSP violation of the page (added to a context before its pages load).

@@ -52,6 +52,8 @@ def test_each_listed_url_is_masked_as_reversed(url):
     ("GET /surveys/r/abc-DEF_123/ HTTP/1.1", f"GET /surveys/r/{MASK}/ HTTP/1.1"),
     ("Not Found: /surveys/r/abc", f"Not Found: /surveys/r/{MASK}"),
     ("GET /surveys/r/abc/?page=2", f"GET /surveys/r/{MASK}/?page=2"),
+    ("GET /surveys/r/abc-DEF_123/certificate.pdf HTTP/1.1",
+     f"GET /surveys/r/{MASK}/certificate.pdf HTTP/1.1"),
     ("/prefix/surveys/r/abc/", f"/prefix/surveys/r/{MASK}/"),
     ("GET /events/?token=s3cr3t&page=2 HTTP/1.1", f"GET /events/?token={MASK}&page=2 HTTP/1.1"),
     ("/x/?a=1&Password=hunter2", f"/x/?a=1&Password={MASK}"),

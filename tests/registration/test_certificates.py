@@ -3,13 +3,10 @@ definition), in the office's layout (logo and signature checked as PNG/JPEG by t
 one PDF per person or one for the event (read back with poppler and qpdf), e-mailed from the
 event's page, downloaded through the registration link, verified by anyone at a public URL
 that says name, event and dates and nothing more; a tampered code is a 404, a revoked one a
-410; erasing a person revokes theirs."""
+410 (a withdrawn one: tests/registration/test_withdrawn.py)."""
 
-import datetime as dt
 import shutil
-import struct
 import subprocess
-import zlib
 
 import pytest
 from django.core import mail
@@ -20,43 +17,13 @@ from django.urls import reverse
 from tests.link_mail import ticket_of
 from workplan.core.models import Role
 from workplan.delivery.models import Participation
-from workplan.delivery.services import record_event
 from workplan.directory.models import Member, Person
 from workplan.registration import services
 from workplan.registration.models import Certificate, CertificateLayout
 
+from .pdfs import HOSTILE, needs, pdf_info, pdf_text, png
+
 pytestmark = pytest.mark.django_db
-
-# Markup in a name is set as text, never read by Typst.
-HOSTILE = '#panic("x") *Zoë* $m$ Nguyễn'
-
-
-def needs(tool: str) -> None:
-    if shutil.which(tool) is None:
-        pytest.skip(f"{tool} is not installed")
-
-
-def png(width=60, height=30) -> bytes:
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-    raw = b"".join(b"\x00" + b"\x10\x40\x90" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
-                                                              0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
-def pdf_text(pdf: bytes) -> str:
-    needs("pdftotext")
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
-                         check=True).stdout.decode()
-    return " ".join(out.split())
-
-
-def pdf_info(pdf: bytes) -> dict:
-    needs("pdfinfo")
-    out = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True)
-    return dict(line.split(":", 1) for line in out.stdout.decode().splitlines() if ":" in line)
 
 
 @pytest.fixture(autouse=True)
@@ -66,33 +33,8 @@ def fresh(settings, tmp_path):
 
 
 @pytest.fixture
-def as_staff(client, make_user):
-    client.force_login(make_user(Role.STAFF))
-    return client
-
-
-@pytest.fixture
-def event(office):
-    """A held workshop in Suva: two participants who attended (one with markup in her name),
-    one absent, a resource person and an observer."""
-    fji = Member.objects.get(iso3="FJI")
-    event = record_event(office=office, title="Sub-regional workshop on AEO", kind="workshop",
-                         level="subregional", start_date=dt.date(2025, 3, 3),
-                         end_date=dt.date(2025, 3, 5), city="Suva", country="FJI",
-                         status="held")
-    people = {}
-    for name, email, role, attended in (
-            ("Sione Tupou", "sione@customs.example", "participant", True),
-            (HOSTILE, "", "participant", True),
-            ("Absent Person", "absent@customs.example", "participant", False),
-            ("Resource Person", "expert@customs.example", "expert", True),
-            ("Observer Person", "obs@customs.example", "observer", True)):
-        person = Person.objects.create(office=office, full_name=name, email=email,
-                                       gender="female", member=fji)
-        people[name] = Participation.objects.create(event=event, person=person, member=fji,
-                                                    role=role, attended=attended)
-    event.people = people
-    return event
+def event(workshop):
+    return workshop
 
 
 def test_only_participants_who_attended_get_one_with_their_name_as_printed(event):
@@ -313,19 +255,6 @@ def test_the_office_admins_set_the_layout_and_bad_pictures_change_nothing(client
     assert preview.status_code == 200
     text = pdf_text(preview.content)
     assert "John Head" in text and "Sample Participant" in text
-
-
-def test_erasing_a_person_revokes_their_certificate_and_forgets_the_name(event, client):
-    services.issue_certificates(event)
-    participation = event.people["Sione Tupou"]
-    certificate = Certificate.objects.get(participation=participation)
-    data = services.person_data(participation.person)
-    assert data["certificates"][0]["code"] == certificate.display_code
-    services.erase_person(participation.person)
-    certificate.refresh_from_db()
-    assert certificate.revoked_at is not None and "Sione" not in certificate.full_name
-    response = client.get(reverse("registration:verify", args=[certificate.code]))
-    assert response.status_code == 410 and "Sione" not in response.content.decode()
 
 
 def test_without_a_layout_a_certificate_is_still_made_a4_landscape(event):

@@ -38,10 +38,14 @@ class SecretURL:
     regex: re.Pattern
 
 
+# The survey respondent's link, and every URL under it.
+_SURVEY_LINK = re.compile(rf"/surveys/r/(?P<secret>{_SEGMENT})")
+
 SECRET_URLS = (
     # The survey respondent's link (surveys/views/respond.py): docs/surveys.md "Tokens".
-    SecretURL("surveys:respond", ("token",),
-              re.compile(rf"/surveys/r/(?P<secret>{_SEGMENT})")),
+    SecretURL("surveys:respond", ("token",), _SURVEY_LINK),
+    # The same link's download of the person's certificate of participation.
+    SecretURL("surveys:respond_certificate", ("token",), _SURVEY_LINK),
     # An event's public registration link and a registrant's personal link (its QR code
     # checks them in): registration/views/register.py, docs/registration.md.
     SecretURL("registration:register", ("token",),
@@ -67,7 +71,7 @@ OTHER_SECRETS = (
     re.compile(r"(?P<secret>wpt_[A-Za-z0-9_-]{20,})"),
 )
 
-PATTERNS = tuple(url.regex for url in SECRET_URLS) + OTHER_SECRETS
+PATTERNS = tuple(dict.fromkeys(url.regex for url in SECRET_URLS)) + OTHER_SECRETS
 
 
 def _replace(match: re.Match) -> str:

@@ -38,6 +38,17 @@ def eligible(event):
     return Participation.objects.filter(event=event).participants()
 
 
+def valid_for(person_id, event_id):
+    """The valid certificate (neither revoked nor withdrawn) of a person at an event, else
+    None: what a participant downloads through a survey link of that event."""
+    from .models import Certificate
+
+    if person_id is None or event_id is None:
+        return None
+    return (Certificate.objects.valid().filter(person_id=person_id, event_id=event_id)
+            .select_related("event__office").order_by("-issued_at", "-pk").first())
+
+
 def verify_url(code: str) -> str:
     return absolute(reverse("registration:verify", args=[code]))
 
@@ -71,11 +82,12 @@ def picture(field, alt: str) -> Picture | None:
         f'xlink:href="data:{content_type};base64,{encoded}"/></svg>', alt)
 
 
-def qr_svg(url: str) -> str:
+def qr_svg(url: str, border: int = 0) -> str:
+    """The QR code of ``url`` as SVG text (``border``: the light margin, in modules)."""
     import segno
 
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", xmldecl=False, scale=4, border=0,
+    segno.make(url, error="m").save(buffer, kind="svg", xmldecl=False, scale=4, border=border,
                                     dark="#1b1f24")
     return buffer.getvalue().decode("utf-8")
 
@@ -142,7 +154,7 @@ def event_pdf(event, certificates) -> bytes:
 
 
 def single_pdf(certificate) -> bytes:
-    event = certificate.participation.event
+    event = certificate.event
     common = common_data(event, layout_of(event.office))
     return typeset_pdf(TEMPLATE, document(common, [page_data(certificate)],
                                           _title(certificate, event)))

@@ -10,11 +10,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from workplan.core.access import RestrictedQuerySet
 from workplan.core.models import LinkMail, TimeStampedModel
+
+from .querysets import CertificateQuerySet
 
 
 class PersonMerge(models.Model):
@@ -292,16 +295,51 @@ class CertificateLayout(TimeStampedModel):
         return f"{self.office_id}: {self.heading}"
 
 
+def withdraw_certificate(collector, field, sub_objs, using):
+    """``on_delete`` of a certificate's participation: the certificate stays, withdrawn (its
+    code is on paper: the verification page must keep answering, now "withdrawn"). Those
+    withdrawn before keep their date and reason."""
+    model = field.model
+    manager = model._base_manager.using(using)
+    pending = list(manager.filter(pk__in=[c.pk for c in sub_objs], withdrawn_at__isnull=True)
+                   .values_list("pk", flat=True))
+    if pending:
+        # By primary key: these updates do not depend on the order the collector runs them.
+        chosen = manager.filter(pk__in=pending)
+        collector.add_field_update(model._meta.get_field("withdrawn_at"), timezone.now(),
+                                   chosen)
+        collector.add_field_update(model._meta.get_field("withdrawal_reason"),
+                                   model.Withdrawal.REMOVED, chosen)
+    collector.add_field_update(field, None, sub_objs)
+
+
 class Certificate(models.Model):
     """The certificate of participation of one participation (someone who attended as a
     participant). ``code`` is printed on it and opens its public verification page: a lookup
     key, not a credential (it is on paper), so it is stored as it is. ``full_name`` is the
-    name as printed, kept even if the person's record changes later. A revoked certificate
-    stays, and its page says it was revoked."""
+    name as printed, kept even if the person's record changes later; ``event`` and ``person``
+    are kept too, so the certificate outlives its participation.
 
-    participation = models.OneToOneField("delivery.Participation", on_delete=models.CASCADE,
-                                         related_name="certificate",
+    A revoked certificate stays, and its page says it was revoked (staff may issue it again).
+    A withdrawn one stays too: its participation was removed, or the person's data erased
+    (then the name is gone); its page says only that it was withdrawn, and when. It is never
+    printed, e-mailed or issued again."""
+
+    class Withdrawal(models.TextChoices):
+        REMOVED = "removed", _("The participation was removed from the event")
+        ERASED = "erased", _("The person's data was erased on their request")
+        DUPLICATE = "duplicate", _("A second certificate of one person (two records merged)")
+
+    participation = models.OneToOneField("delivery.Participation",
+                                         on_delete=withdraw_certificate, null=True,
+                                         blank=True, related_name="certificate",
                                          verbose_name=_("participation"))
+    event = models.ForeignKey("delivery.Event", on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="certificates",
+                              verbose_name=_("event"))
+    person = models.ForeignKey("directory.Person", on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="certificates",
+                               verbose_name=_("person"))
     code = models.CharField(_("verification code"), max_length=16, unique=True,
                             editable=False)
     full_name = models.CharField(_("name as printed"), max_length=200)
@@ -312,10 +350,13 @@ class Certificate(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
-    office_path = "participation__event__office"
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("why it was withdrawn"), max_length=10,
+                                         choices=Withdrawal.choices, blank=True)
+    office_path = "event__office"
     private = True
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name", "pk"]
@@ -333,3 +374,7 @@ class Certificate(models.Model):
     def display_code(self) -> str:
         """The code as printed, in groups of four: "K7MX-Q4PA-2HZD"."""
         return "-".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.withdrawn_at is None

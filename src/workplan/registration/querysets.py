@@ -1,4 +1,5 @@
-"""Read-side queries of registration: likely duplicate people, what is held about a person."""
+"""Read-side queries of registration: likely duplicate people, what is held about a person,
+which certificates are valid."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import Lower
+
+from workplan.core.access import RestrictedQuerySet
 
 
 @dataclass
@@ -61,3 +64,10 @@ def remembered_columns(office) -> dict[str, str]:
     from .models import ColumnMemory
 
     return dict(ColumnMemory.objects.filter(office=office).values_list("heading", "field"))
+
+
+class CertificateQuerySet(RestrictedQuerySet):
+    def valid(self):
+        """Certificates that verify: neither revoked nor withdrawn (the only ones printed,
+        downloaded or e-mailed)."""
+        return self.filter(revoked_at__isnull=True, withdrawn_at__isnull=True)

@@ -45,7 +45,7 @@ def merge_people(keep: Person, other: Person, *, user=None) -> PersonMerge:
     other = Person.objects.select_for_update().get(pk=other.pk)
     snapshot = _snapshot(other)
     moved: dict[str, list] = {"participations": [], "combined": [], "invitations": [],
-                              "accreditations": [], "registrations": []}
+                              "accreditations": [], "registrations": [], "certificates": []}
     kept_at = {p.event_id: p for p in Participation.objects.filter(person=keep)}
     for participation in Participation.objects.filter(person=other).order_by("pk"):
         mine = kept_at.get(participation.event_id)
@@ -62,6 +62,7 @@ def merge_people(keep: Person, other: Person, *, user=None) -> PersonMerge:
             mine.save(update_fields=["member", "modified"])
         moved["combined"].append({"event": participation.event_id,
                                   "removed": participation.pk, "kept": mine.pk})
+        _combine_certificates(participation, mine)
         participation.delete()
     invitations = other.survey_invitations.all()
     moved["invitations"] = list(invitations.values_list("pk", flat=True))
@@ -72,6 +73,7 @@ def merge_people(keep: Person, other: Person, *, user=None) -> PersonMerge:
         accreditation.person = keep
         accreditation.save(update_fields=["person", "modified"])
     moved["registrations"] = _move_registrations(other, keep)
+    moved["certificates"] = _move_certificates(other, keep)
     account = other.user
     changed = []
     for name in ("email", "position", "member", "partner", *PROFILE_DETAILS):
@@ -97,6 +99,33 @@ def _move_registrations(other, keep) -> list[int]:
     """Registrations of ``other`` now name ``keep``."""
     ids = list(other.registrations.values_list("pk", flat=True))
     other.registrations.update(person=keep)
+    return ids
+
+
+def _combine_certificates(removed, kept) -> None:
+    """Both records were at one event: the removed participation's certificate goes to the
+    kept one if that has none; else it is withdrawn (a duplicate), its code still answering."""
+    from .models import Certificate
+
+    theirs = Certificate.objects.filter(participation=removed).first()
+    if theirs is None:
+        return
+    if not Certificate.objects.filter(participation=kept).exists():
+        theirs.participation = kept
+        theirs.save(update_fields=["participation"])
+    elif theirs.withdrawn_at is None:
+        theirs.withdrawn_at = timezone.now()
+        theirs.withdrawal_reason = Certificate.Withdrawal.DUPLICATE
+        theirs.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+
+
+def _move_certificates(other, keep) -> list[int]:
+    """Certificates of ``other`` now name ``keep`` as their person (the name printed stays)."""
+    from .models import Certificate
+
+    theirs = Certificate.objects.filter(person=other)
+    ids = list(theirs.values_list("pk", flat=True))
+    theirs.update(person=keep)
     return ids
 
 
@@ -156,12 +185,14 @@ def _registration_data(person) -> dict:
          "consented": r.consent_at.isoformat() if r.consent_at else None}
         for r in person.registrations.select_related("event").order_by("pk")],
         "certificates": [
-        {"event": c.participation.event.title, "name_printed": c.full_name,
+        {"event": c.event.title if c.event else None, "name_printed": c.full_name,
          "code": c.display_code, "issued": c.issued_at.isoformat(),
          "emailed": c.emailed_at.isoformat() if c.emailed_at else None,
-         "revoked": c.revoked_at.isoformat() if c.revoked_at else None}
-        for c in Certificate.objects.filter(participation__person=person)
-        .select_related("participation__event").order_by("issued_at", "pk")]}
+         "revoked": c.revoked_at.isoformat() if c.revoked_at else None,
+         "withdrawn": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+         "withdrawal_reason": c.withdrawal_reason or None}
+        for c in Certificate.objects.filter(person=person)
+        .select_related("event").order_by("issued_at", "pk")]}
 
 
 ERASED_NAME = "[erased {pk}]"
@@ -173,7 +204,8 @@ def erase_person(person: Person, *, user=None) -> Person:
     stays (so the participations, and every figure of past events, stay as they were) with
     only its gender and member; name, e-mail, position, account and accreditations go, as do
     the e-mails and names of their survey invitations and the earlier versions of the record
-    in its history (the erasure itself stays in it, with who did it)."""
+    in its history (the erasure itself stays in it, with who did it); their certificates are
+    withdrawn and lose the name printed on them."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.erased_at is not None:
         raise PersonError(_("This person's data was already erased."))
@@ -186,7 +218,7 @@ def erase_person(person: Person, *, user=None) -> Person:
         invitation.email = f"erased-{invitation.pk}@erased.invalid"
         invitation.save(update_fields=["name", "email"])
     _erase_registrations(person)
-    _erase_certificates(person, user)
+    _erase_certificates(person)
     PersonMerge.objects.filter(kept=person).update(merged={}, moved={})
     person.full_name = ERASED_NAME.format(pk=person.pk)
     person.email = ""
@@ -219,15 +251,16 @@ def _erase_registrations(person) -> None:
         email_state=Registration.EmailState.NONE)
 
 
-def _erase_certificates(person, user) -> None:
-    """Certificates of ``person`` lose the name printed on them and are revoked: their
-    verification page confirms nothing about someone who asked to be forgotten."""
+def _erase_certificates(person) -> None:
+    """Certificates of ``person`` (those withdrawn before too) lose the name printed on them
+    and are withdrawn: their verification page says only that, and when, confirming nothing
+    about someone who asked to be forgotten. They are never printed or e-mailed again."""
     from .models import Certificate
 
-    Certificate.objects.filter(participation__person=person).update(
-        full_name=ERASED_NAME.format(pk=person.pk))
-    Certificate.objects.filter(participation__person=person, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=user)
+    theirs = Certificate.objects.filter(person=person)
+    theirs.update(full_name=ERASED_NAME.format(pk=person.pk))
+    theirs.filter(withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawal_reason=Certificate.Withdrawal.ERASED)
 
 
 # --- attendance sheets ------------------------------------------------------------------------
@@ -608,8 +641,7 @@ def find_certificate(typed: str):
     code = normalise_code(typed)
     if not code:
         return None
-    return (Certificate.objects.select_related("participation__event")
-            .filter(code=code).first())
+    return Certificate.objects.select_related("event").filter(code=code).first()
 
 
 @transaction.atomic
@@ -622,10 +654,19 @@ def issue_certificates(event, *, user=None) -> int:
 
     missing = (eligible(event).filter(certificate__isnull=True).select_related("person")
                .order_by("pk"))
-    made = [Certificate(participation=p, code=new_code(), full_name=p.person.full_name,
-                        issued_by=user) for p in missing]
+    made = [Certificate(participation=p, event_id=p.event_id, person_id=p.person_id,
+                        code=new_code(), full_name=p.person.full_name, issued_by=user)
+            for p in missing]
     Certificate.objects.bulk_create(made)
     return len(made)
+
+
+def _refuse_withdrawn(certificate) -> None:
+    if certificate.withdrawn_at is not None:
+        raise CertificateError(_("The certificate %(code)s was withdrawn on %(day)s: it is not "
+                                 "changed or issued again.") % {
+            "code": certificate.display_code,
+            "day": timezone.localtime(certificate.withdrawn_at).strftime("%d %B %Y")})
 
 
 @transaction.atomic
@@ -634,6 +675,7 @@ def revoke_certificate(certificate, *, user=None):
     from .models import Certificate
 
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    _refuse_withdrawn(certificate)
     if certificate.revoked_at is not None:
         raise CertificateError(_("The certificate of %(name)s was already revoked.")
                                % {"name": certificate.full_name})
@@ -649,8 +691,11 @@ def reissue_certificate(certificate, *, user=None):
     from .certificates import eligible
     from .models import Certificate
 
-    certificate = (Certificate.objects.select_for_update()
+    # Only the certificate's row is locked (PostgreSQL locks no row of an outer join: the
+    # participation may be gone).
+    certificate = (Certificate.objects.select_for_update(of=("self",))
                    .select_related("participation__person").get(pk=certificate.pk))
+    _refuse_withdrawn(certificate)
     if certificate.revoked_at is None:
         raise CertificateError(_("Only a revoked certificate is issued again."))
     participation = certificate.participation
@@ -725,14 +770,14 @@ def email_certificates(event, *, user=None) -> dict:
     """Issue what is missing, then e-mail each participant with an e-mail address their
     certificate (a PDF of their own; all made by one Typst process), by a task enqueued once
     the transaction commits (``tasks.email_certificates``); each is marked e-mailed once sent.
-    Certificates already e-mailed and revoked ones are left out. Returns {"sent",
+    Certificates already e-mailed, revoked and withdrawn ones are left out. Returns {"sent",
     "without_email"}."""
     from .models import Certificate
 
     with transaction.atomic():
         issue_certificates(event, user=user)
-        chosen = (Certificate.objects.filter(participation__event=event, revoked_at__isnull=True,
-                                             emailed_at__isnull=True)
+        chosen = (Certificate.objects.valid()
+                  .filter(event=event, participation__isnull=False, emailed_at__isnull=True)
                   .select_related("participation__person").order_by("full_name", "pk"))
         ids = [c.pk for c in chosen if c.participation.person.email]
         without = sum(1 for c in chosen if not c.participation.person.email)
@@ -754,8 +799,9 @@ def send_certificates(event_pk: int, certificate_ids: list[int]) -> int:
     from .models import Certificate
 
     event = Event.objects.select_related("office").get(pk=event_pk)
-    chosen = list(Certificate.objects.filter(pk__in=certificate_ids, emailed_at__isnull=True,
-                                             revoked_at__isnull=True)
+    chosen = list(Certificate.objects.valid()
+                  .filter(pk__in=certificate_ids, emailed_at__isnull=True,
+                          participation__isnull=False)
                   .select_related("participation__person").order_by("full_name", "pk"))
     if not chosen:
         return 0

@@ -6,12 +6,14 @@
   participants, download them (one PDF for the event, or one person's), e-mail them, revoke one
   or issue it again.
 - ``verify``: anyone with the code printed on a certificate checks it
-  (``/registration/verify/<code>/``): name, event and dates, nothing more. The code is a lookup
+  (``/registration/verify/<code>/``): name, event and dates, nothing more; of a revoked or
+  withdrawn certificate only that, and when. The code is a lookup
   key printed on paper, not a credential, so the URL is not masked in logs; the page is
   rate-limited like survey links, which keeps guessing codes useless.
 
 A participant downloads their own certificate through their personal registration link
-(``registration:ticket`` with ``?download=certificate``, in ``register.py``).
+(``registration:ticket`` with ``?download=certificate``, in ``register.py``) or through their
+survey link (``surveys:respond_certificate``).
 """
 
 from __future__ import annotations
@@ -101,8 +103,14 @@ def _event(request, pk):
 
 def _certificate(request, pk):
     return get_object_or_404(Certificate.objects.restrict(request.user, CHANGE)
-                             .select_related("participation__event__office",
-                                             "participation__person"), pk=pk)
+                             .select_related("event__office", "participation__person"), pk=pk)
+
+
+def _back(certificate):
+    """To the event's certificates (a certificate whose event is gone: to the events)."""
+    if certificate.event_id is None:
+        return redirect("delivery:event_list")
+    return redirect("registration:event_certificates", certificate.event_id)
 
 
 @login_required
@@ -113,16 +121,18 @@ def event_certificates(request, pk: int):
     participants = (certificates.eligible(event).select_related("person", "member",
                                                                  "certificate")
                     .order_by("person__full_name", "pk"))
-    issued = Certificate.objects.filter(participation__event=event)
+    issued = Certificate.objects.filter(event=event)
     return render(request, "registration/certificates/event.html", {
         "event": event, "participants": participants,
         "headcount": certificates.eligible(event).headcount(),
         "missing": certificates.eligible(event).filter(certificate__isnull=True).count(),
-        "active": issued.filter(revoked_at__isnull=True).count(),
+        "active": issued.valid().count(),
         # Issued to someone no longer recorded as a participant who attended (kept: a code
         # on paper must keep answering; staff may revoke it here).
-        "strays": issued.exclude(participation__in=certificates.eligible(event))
-        .select_related("participation__person"),
+        "strays": issued.filter(withdrawn_at__isnull=True, participation__isnull=False)
+        .exclude(participation__in=certificates.eligible(event)),
+        # Withdrawn (the participation removed, the person erased): their codes answer so.
+        "withdrawn": issued.filter(withdrawn_at__isnull=False).order_by("-withdrawn_at", "pk"),
         "layout": certificates.layout_of(event.office),
         "may_administer": administered_offices(request.user).filter(pk=event.office_id)
         .exists(),
@@ -169,9 +179,7 @@ def event_certificates_pdf(request, pk: int):
     event = _event(request, pk)
     if refused := _get_only(request):
         return refused
-    chosen = list(Certificate.objects.filter(participation__event=event,
-                                             revoked_at__isnull=True)
-                  .order_by("full_name", "pk"))
+    chosen = list(Certificate.objects.valid().filter(event=event).order_by("full_name", "pk"))
     if not chosen:
         messages.error(request, _("No certificate is issued for this event yet: issue them "
                                   "first."))
@@ -186,10 +194,14 @@ def certificate_pdf(request, pk: int):
     certificate = _certificate(request, pk)
     if refused := _get_only(request):
         return refused
+    if certificate.withdrawn_at is not None:
+        messages.error(request, _("The certificate %(code)s was withdrawn: it is not printed.")
+                       % {"code": certificate.display_code})
+        return _back(certificate)
     if certificate.revoked_at is not None:
         messages.error(request, _("The certificate of %(name)s is revoked: it is not printed.")
                        % {"name": certificate.full_name})
-        return redirect("registration:event_certificates", certificate.participation.event_id)
+        return _back(certificate)
     with from_request(request):
         data = certificates.single_pdf(certificate)
     return pdf_response(data, certificates.filename(certificate))
@@ -206,7 +218,7 @@ def certificate_revoke(request, pk: int):
     else:
         messages.success(request, _("The certificate of %(name)s is revoked; its code no "
                                     "longer verifies.") % {"name": certificate.full_name})
-    return redirect("registration:event_certificates", certificate.participation.event_id)
+    return _back(certificate)
 
 
 @login_required
@@ -220,7 +232,7 @@ def certificate_reissue(request, pk: int):
     else:
         messages.success(request, _("The certificate of %(name)s was issued again, with a new "
                                     "code.") % {"name": certificate.full_name})
-    return redirect("registration:event_certificates", certificate.participation.event_id)
+    return _back(certificate)
 
 
 # --- public verification ------------------------------------------------------------------------
@@ -264,12 +276,13 @@ def verify(request, code: str):
     if certificate is None:
         return _public(request, "registration/certificates/verify.html", {
             "form": VerifyForm(initial={"code": code[:40]})}, status=404)
-    status = 410 if certificate.revoked_at else 200
+    if not certificate.is_valid:  # revoked or withdrawn: that, and when, nothing more
+        return _public(request, "registration/certificates/verify.html",
+                       {"certificate": certificate}, status=410)
+    event = certificate.event
     return _public(request, "registration/certificates/verify.html", {
-        "certificate": certificate, "event": certificate.participation.event,
-        "dates": certificates.date_range(certificate.participation.event.start_date,
-                                         certificate.participation.event.end_date)},
-        status=status)
+        "certificate": certificate, "event": event,
+        "dates": certificates.date_range(event.start_date, event.end_date)})
 
 
 urlpatterns = [

@@ -7,13 +7,15 @@
   the e-mail: the task that sends it makes it (``registration.tasks``), no page shows it.
 - ``event_registration``: staff open registration, see the link and its QR code, confirm or
   decline; a member's focal point nominates for their member and confirms their member's.
+- ``registration_poster``: staff download a printable A4 poster of the link (PDF), while
+  registration is open.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -122,15 +124,15 @@ def ticket(request, token: str):
 
 
 def _own_certificate(registration):
-    """The registrant's valid certificate (issued by staff, not revoked), else None: only
-    someone who attended as a participant has one."""
+    """The registrant's valid certificate (issued by staff, neither revoked nor withdrawn),
+    else None: only someone who attended as a participant has one."""
     from ..models import Certificate
 
     if registration.participation_id is None:
         return None
-    return (Certificate.objects.filter(participation_id=registration.participation_id,
-                                       revoked_at__isnull=True)
-            .select_related("participation__event__office").first())
+    return (Certificate.objects.valid()
+            .filter(participation_id=registration.participation_id)
+            .select_related("event__office").first())
 
 
 def _certificate_download(request, registration, certificate):
@@ -201,6 +203,40 @@ def _manage_page(request, event, may_change, member, *, window_form=None, nomine
 def event_registration(request, pk: int):
     event, may_change, member = _event_for_registration(request, pk)
     return _manage_page(request, event, may_change, member)
+
+
+@login_required
+def registration_poster(request, pk: int):
+    """The poster of the event's registration (one A4 page, PDF): the event, the deadline, the
+    places, the public link and its QR code. Staff's, and only while registration is open;
+    otherwise back to the registration page, which says why."""
+    from workplan.core.links import from_request
+
+    from .. import poster
+
+    event = get_object_or_404(Event.objects.restrict(request.user, CHANGE)
+                              .select_related("office__region"), pk=pk)
+    if request.method not in ("GET", "HEAD"):  # after the lookup: a 404 first
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    window = RegistrationWindow.objects.filter(event=event).first()
+    if window is None:
+        refusal = _("Registration for this event is not open yet.")
+    else:
+        window.event = event
+        refusal = services.window_refusal(window)
+    if refusal:
+        messages.error(request, _("No poster: %(why)s Open registration to print one.")
+                       % {"why": refusal})
+        return redirect("registration:event_registration", event.pk)
+    link = request.build_absolute_uri(reverse("registration:register",
+                                              args=[services.link_token(window)]))
+    with from_request(request):
+        data = poster.poster_pdf(window, link)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (f'attachment; '
+                                       f'filename="registration-poster-event-{event.pk}.pdf"')
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -283,6 +319,8 @@ urlpatterns = [
     path("r/<str:token>/", register, name="register"),
     path("t/<str:token>/", ticket, name="ticket"),
     path("events/<int:pk>/registration/", event_registration, name="event_registration"),
+    path("events/<int:pk>/registration/poster.pdf", registration_poster,
+         name="registration_poster"),
     path("events/<int:pk>/registration/settings/", registration_settings,
          name="registration_settings"),
     path("events/<int:pk>/registration/nominate/", nominate, name="nominate"),

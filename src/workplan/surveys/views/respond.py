@@ -4,6 +4,12 @@
   The token is looked up by its SHA-256; an unknown or altered token, a survey not open yet, a
   closed or expired one, a used anonymous link each get a page saying so (404 or 410) and
   nothing is saved. The endpoint is rate-limited per address and per token (429).
+- ``respond_certificate``: the same link downloads the person's certificate of participation
+  of the survey's event (``/surveys/r/<token>/certificate.pdf``), when they have one (the
+  office issued it, neither revoked nor withdrawn), whatever the survey's state: a participant
+  comes back for it after answering, or after the survey closed. Rate-limited like the link;
+  an unknown token gets the page of a link that is not valid, a person without a certificate
+  a 404 page that says so.
 - ``member_response``: a member focal point, signed in, answers a needs assessment for their
   member (one answer per member, which they change until the survey closes). Office staff see
   the same page as a preview.
@@ -13,9 +19,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -49,29 +55,49 @@ INVALID_LINK = gettext_lazy(
     "if a reminder was sent, use the link of the latest message.")
 
 
+def _limited(request, token: str):
+    """The 429 page when the link or the address asked too often, else None."""
+    wait = ratelimit.check(request, token)
+    if wait is None:
+        return None
+    response = _problem(request, 429, _("Too many requests"), _(
+        "Too many requests came from your connection or for this link. Wait %(minutes)d "
+        "minute(s) and try again; nothing was saved.")
+        % {"minutes": max(1, round(wait / 60))})
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _certificate_url(invitation, token: str) -> str | None:
+    """The link's download of the person's certificate of the survey's event, if they have
+    one."""
+    from workplan.registration.certificates import valid_for
+
+    if valid_for(invitation.person_id, invitation.survey.event_id) is None:
+        return None
+    return reverse("surveys:respond_certificate", kwargs={"token": token})
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def respond(request, token: str):
-    wait = ratelimit.check(request, token)
-    if wait is not None:
-        response = _problem(request, 429, _("Too many requests"), _(
-            "Too many requests came from your connection or for this link. Wait %(minutes)d "
-            "minute(s) and try again; nothing was saved.")
-            % {"minutes": max(1, round(wait / 60))})
-        response["Retry-After"] = str(wait)
-        return response
+    if limited := _limited(request, token):
+        return limited
     invitation = services.find_invitation(token)
     if invitation is None:
         return _problem(request, 404, _("Link not valid"), str(INVALID_LINK))
     survey = invitation.survey
+    certificate_url = _certificate_url(invitation, token)
     refusal = survey.refusal()
     if refusal is not None:
         status, message = refusal
-        return _problem(request, status, _("Survey not available"), message, survey)
+        return _problem(request, status, _("Survey not available"), message, survey,
+                        {"certificate_url": certificate_url})
     if survey.anonymous and invitation.responded:
         return _problem(request, 410, _("Already answered"), _(
             "Answers were already sent with this link. The survey is anonymous, so nothing "
-            "ties them to you and they cannot be changed. Thank you!"), survey)
+            "ties them to you and they cannot be changed. Thank you!"), survey,
+            {"certificate_url": certificate_url})
     questions = list(survey.questions.all())
     existing = None
     if not survey.anonymous:
@@ -91,7 +117,8 @@ def respond(request, token: str):
                         "form": _restamped(questions, request.POST, existing)}, status=409)
                 return _problem(request, refused.status, _("Not saved"), str(refused), survey)
             if survey.anonymous:
-                return _page(request, "surveys/respond_done.html", {"survey": survey})
+                return _page(request, "surveys/respond_done.html",
+                             {"survey": survey, "certificate_url": certificate_url})
             messages.success(request, _("Thank you: your answers were saved. You can change "
                                         "them with the same link until the survey closes."))
             return redirect("surveys:respond", token=token)
@@ -103,7 +130,38 @@ def respond(request, token: str):
         status = 200
     return _page(request, "surveys/respond.html", {
         "survey": survey, "form": form, "existing": existing, "invitation": invitation,
+        "certificate_url": certificate_url,
     }, status=status)
+
+
+@never_cache
+@require_GET
+def respond_certificate(request, token: str):
+    """The link's person's certificate of participation of the survey's event, as a PDF."""
+    from workplan.core.links import from_request
+    from workplan.registration import certificates
+
+    if limited := _limited(request, token):
+        return limited
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return _problem(request, 404, _("Link not valid"), str(INVALID_LINK))
+    survey = invitation.survey
+    certificate = certificates.valid_for(invitation.person_id, survey.event_id)
+    if certificate is None:
+        return _problem(request, 404, _("No certificate"), _(
+            "There is no certificate of participation for this link. The office issues one "
+            "to each participant who attended the event; if you attended, ask the office."),
+            survey)
+    with from_request(request):
+        data = certificates.single_pdf(certificate)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (f'attachment; '
+                                       f'filename="{certificates.filename(certificate)}"')
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"  # the token is in the URL
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _restamped(questions, data, existing) -> ResponseForm:
@@ -197,6 +255,7 @@ def member_response_submit(request, pk: int):
 
 urlpatterns = [
     path("r/<str:token>/", respond, name="respond"),
+    path("r/<str:token>/certificate.pdf", respond_certificate, name="respond_certificate"),
     path("<int:pk>/answer/", member_response, name="member_response"),
     path("<int:pk>/answer/submit/", member_response_submit, name="member_response_submit"),
 ]
