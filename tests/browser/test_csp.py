@@ -31,6 +31,8 @@ def urls_not_walked(world) -> list[str]:
         page = PAGES[name]
         if page.kind == "post":
             continue
+        if page.roles is not None and "admin" not in page.roles:
+            continue  # another role's own page (an expert's profile): not an admin's page
         variant = "own" if page.subject is not None else None
         urls.append(url_for(name, page, world, variant))
     return [url for url in dict.fromkeys(urls) if url not in walked]

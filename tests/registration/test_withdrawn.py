@@ -134,7 +134,9 @@ def test_erasure_withdraws_every_certificate_of_the_person_and_forgets_the_name(
     registration = services.register(workshop, full_name="Sione Tupou",
                                      email="sione@customs.example", gender="female",
                                      source="staff")
-    ticket = services.confirm_registration(registration)  # the same person (by e-mail)
+    registration = services.confirm_registration(registration)  # the same person (by e-mail)
+    ticket = services.mint_ticket(registration)  # the link the confirmation e-mail carries
+    registration.save(update_fields=["ticket_hash"])
     services.issue_certificates(workshop)
     participation = workshop.people["Sione Tupou"]
     person = participation.person
