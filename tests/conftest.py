@@ -22,6 +22,14 @@ from workplan.plans.textplan.synthetic import sample_bytes
 NO_SKIP = os.environ.get("WORKPLAN_NO_SKIP", "").strip().lower() in {"1", "true", "yes"}
 
 
+def pytest_configure(config):
+    """Passwords are hashed with few rounds in tests (tests/hashers.py)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastPBKDF2PasswordHasher",
+                                 *settings.PASSWORD_HASHERS]
+
+
 def _skip_reason(longrepr) -> str:
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
         return str(longrepr[2])
