@@ -199,3 +199,30 @@ def test_command_line_and_upload_read_word(seed_docx, office, tmp_path, client, 
                            SimpleUploadedFile("awp.docx", seed_docx, "application/octet-stream")})
     assert response.status_code == 200
     assert "unchanged" in response.content.decode()
+
+
+def test_a_reference_to_an_objective_the_strategic_plan_does_not_hold_is_refused(
+        seed_plan, seed_docx, office):
+    """Once the RSP holds objectives, a citation of another code is a mistake named by its
+    action, in Word and in text; adding the objective (Regional strategic plans) lets it in."""
+    from workplan.framework.models import Objective
+    from workplan.plans.export import export_plan as export
+
+    wrong = Document(io.BytesIO(seed_docx))
+    _set_cell(wrong.tables[0].rows[1].cells[0],
+              ["a) Assist Member's effort in risk management (RSP 9.9.9 – 1st milestone)"])
+    objectives = Objective.objects.count()
+    with pytest.raises(PlanImportError) as refused:
+        import_plan(docx_bytes(wrong), office, period="2025-2026")
+    assert "action 1-(a) cites RSP 9.9.9: not an objective of" in str(refused.value)
+    assert "Regional strategic plans" in str(refused.value)
+    assert WorkPlan.objects.filter(period="2025-2026").count() == 0
+    assert Objective.objects.count() == objectives  # nothing created
+
+    text = export(seed_plan, "txt")[2].replace(b"RSP 1.1.2", b"RSP 7.7", 1)
+    with pytest.raises(PlanImportError, match=r"action 1-\(\w+\) \(line \d+\) cites RSP 7\.7"):
+        import_plan(text, office, period="2025-2026")
+
+    Objective.objects.create(strategic_plan=seed_plan.strategic_plan, code="9.9.9")
+    report = import_plan(docx_bytes(wrong), office, period="2025-2026")
+    assert report.work_plan.actions.get(code="1-(a)").objectives.get().code == "9.9.9"

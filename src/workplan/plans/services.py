@@ -146,7 +146,40 @@ def read_plan(data: bytes, office: Office, *, period: str | None = None) -> Plan
         parsed.title = f"{office.short_name} Annual Work Plan ({parsed.period})"
     document = assemble(parsed, member_index(office.region), office.code)
     _strategic_plan(document, office, create=False)  # refuse now, not half-way through writing
+    check_citations(document, office)
     return document
+
+
+def check_citations(document: PlanDocument, office: Office) -> None:
+    """Refuse a plan citing an objective its strategic plan does not hold. A strategic plan
+    with no objective recorded yet takes those its first annual plan cites (how the seed
+    arrives: the RSP exists nowhere else); once it holds objectives (recorded by a plan, or
+    at Regional strategic plans), a code not among them is a mistake to correct, in the file
+    or by adding the objective first."""
+    period = document.parsed.strategic_period
+    plans = StrategicPlan.objects.filter(region=office.region)
+    if period:
+        start, end = (int(y) for y in period.split("-"))
+        strategic = plans.filter(start_year=start, end_year=end).first()
+    else:
+        year = int(document.period[:4])
+        strategic = plans.filter(start_year__lte=year, end_year__gte=year).first()
+    if strategic is None:
+        return
+    known = set(strategic.objectives.values_list("code", flat=True))
+    if not known:
+        return
+    unknown = [(action, ref.objective) for action in document.parsed.actions
+               for ref in action.rsp_refs if ref.objective not in known]
+    if not unknown:
+        return
+    places = [f"action {action.code}" + (f" (line {action.line})" if action.line else "")
+              + f" cites RSP {code}" for action, code in unknown[:5]]
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    raise PlanImportError(
+        unknown[0][0].line or None,
+        f"{'; '.join(places)}{more}: not an objective of {strategic.title}. Correct the "
+        "reference, or add the objective at Regional strategic plans (/framework/) first")
 
 
 def check_office(title: str, office: Office, text: str = "") -> None:
