@@ -213,3 +213,14 @@ def test_staff_open_registration_and_see_the_link_with_its_qr_code(client, make_
     event.registration_window.refresh_from_db()
     assert link(event.registration_window) != old
     assert client.get(old).status_code == 404
+
+
+def test_registration_cannot_close_after_the_event(client, make_user, event):
+    client.force_login(make_user(Role.STAFF))
+    url = reverse("registration:registration_settings", args=[event.pk])
+    response = client.post(url, {"is_open": "on", "closes_at": "2099-05-08T09:00"})
+    assert response.status_code == 400
+    assert "must close by the last day of the event (7 May 2099)" in response.content.decode()
+    assert not hasattr(Event.objects.get(pk=event.pk), "registration_window")
+    # until the last day is fine (walk-ins are added at check-in)
+    assert client.post(url, {"is_open": "on", "closes_at": "2099-05-07T12:00"}).status_code == 302

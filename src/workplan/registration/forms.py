@@ -38,6 +38,24 @@ class WindowForm(forms.Form):
     new_link = forms.BooleanField(label=_("Make a new link (the old one stops working)"),
                                   required=False)
 
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def clean(self):
+        cleaned = super().clean()
+        closes_at, event = cleaned.get("closes_at"), self.event
+        if closes_at is not None and event is not None and cleaned.get("is_open"):
+            from django.utils import timezone
+            from django.utils.formats import date_format
+
+            last_day = event.end_date or event.start_date
+            if last_day and timezone.localtime(closes_at).date() > last_day:
+                self.add_error("closes_at", _("Registration must close by the last day of the "
+                                              "event (%(day)s).")
+                               % {"day": date_format(last_day, "j F Y")})
+        return cleaned
+
 
 class NomineeForm(forms.Form):
     """A nominee's details: on the public form, a focal point's nomination, a walk-in."""

@@ -245,7 +245,7 @@ def registration_settings(request, pk: int):
     """Open, change or close the event's registration (staff)."""
     event = get_object_or_404(Event.objects.restrict(request.user, CHANGE)
                               .select_related("office__region"), pk=pk)
-    form = WindowForm(request.POST)
+    form = WindowForm(request.POST, event=event)
     if not form.is_valid():
         return _manage_page(request, event, True, None, window_form=form)
     data = form.cleaned_data
