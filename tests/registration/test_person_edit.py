@@ -75,6 +75,7 @@ def test_an_admin_links_an_experts_account_and_the_expert_gets_their_profile(
 
     client.force_login(admin)
     url = reverse("registration:person_update", args=[someone.pk])
+    assert "Linked account" in client.get(url).content.decode()
     assert client.post(url, form_data(someone, account=expert.pk)).status_code == 302
     someone.refresh_from_db()
     assert someone.user == expert
