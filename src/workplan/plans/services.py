@@ -156,14 +156,7 @@ def check_citations(document: PlanDocument, office: Office) -> None:
     arrives: the RSP exists nowhere else); once it holds objectives (recorded by a plan, or
     at Regional strategic plans), a code not among them is a mistake to correct, in the file
     or by adding the objective first."""
-    period = document.parsed.strategic_period
-    plans = StrategicPlan.objects.filter(region=office.region)
-    if period:
-        start, end = (int(y) for y in period.split("-"))
-        strategic = plans.filter(start_year=start, end_year=end).first()
-    else:
-        year = int(document.period[:4])
-        strategic = plans.filter(start_year__lte=year, end_year__gte=year).first()
+    strategic = _recorded_strategic_plan(document, office)
     if strategic is None:
         return
     known = set(strategic.objectives.values_list("code", flat=True))
@@ -325,6 +318,18 @@ def _label(kind: str, key, row: dict) -> str:
 # --- writing -----------------------------------------------------------------------------------
 
 
+def _recorded_strategic_plan(document: PlanDocument, office: Office) -> StrategicPlan | None:
+    """The recorded RSP the plan cites: the one its header row names, else the one covering
+    its year (None if there is none yet)."""
+    plans = StrategicPlan.objects.filter(region=office.region)
+    period = document.parsed.strategic_period
+    if period:
+        start, end = (int(y) for y in period.split("-"))
+        return plans.filter(start_year=start, end_year=end).first()
+    year = int(document.period[:4])
+    return plans.filter(start_year__lte=year, end_year__gte=year).first()
+
+
 def _strategic_plan(document: PlanDocument, office: Office, *,
                     create: bool = True) -> StrategicPlan | None:
     """The RSP the plan cites: named in its header row, else the one covering its year."""
@@ -338,14 +343,12 @@ def _strategic_plan(document: PlanDocument, office: Office, *,
             defaults={"title": f"{office.region.name} Regional Strategic Plan {start}-{end}"},
         )
         return plan
-    year = int(document.period[:4])
-    covering = StrategicPlan.objects.filter(region=office.region, start_year__lte=year,
-                                            end_year__gte=year).first()
+    covering = _recorded_strategic_plan(document, office)
     if covering or not any(a.rsp_refs for a in document.parsed.actions):
         return covering
     raise PlanImportError(None, "the plan cites RSP objectives but names no strategic plan "
                           "(\"Relevance to ... RSP 2024-2026\" in the header row) and none "
-                          f"covering {year} exists")
+                          f"covering {document.period[:4]} exists")
 
 
 def write_plan(document: PlanDocument, office: Office, work_plan: WorkPlan | None, *,
